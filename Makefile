@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+PA := .venv/bin/peerassist
+export PEERASSIST_DATA_DIR ?= $(CURDIR)/var
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
+
+.venv/bin/python:
+	python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+
+.venv/.runtime: .venv/bin/python requirements.lock pyproject.toml
+	$(PIP) install --quiet --no-input -r requirements.lock
+	$(PIP) install --quiet --no-input --no-deps -e .
+	touch $@
+
+.venv/.dev: .venv/.runtime requirements-dev.lock
+	$(PIP) install --quiet --no-input -r requirements-dev.lock
+	touch $@
+
+install: .venv/.runtime frontend
+install-dev: .venv/.dev frontend
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run --silent build
+
+migrate: install
+	$(PA) migrate --noinput -v 0
+
+demo: migrate
+	$(PA) demo --if-empty
+
+run: export DEBUG ?= 1
+run: demo
+	$(PA) serve --with-worker
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff format --check src tests benchmarks
+	DEBUG=1 .venv/bin/mypy
+	.venv/bin/djlint src/peerassist/templates --lint --quiet
+
+fmt: install-dev
+	.venv/bin/ruff check --fix src tests benchmarks
+	.venv/bin/ruff format src tests benchmarks
+
+bench: install-dev
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf .venv frontend/node_modules src/peerassist/static/dist src/peerassist/static/vendor

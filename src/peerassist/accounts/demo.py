@@ -1,0 +1,111 @@
+"""Demo organisations and people: one for every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peerassist.accounts.models import Membership, Organisation, User
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    job_title: str
+    org_slug: str
+    role: str
+    what: str
+
+
+TRUST = (
+    "northmoor-community-health",
+    "Northmoor Community Health NHS Trust",
+    Organisation.Kind.NHS_TRUST,
+)
+COUNCIL = ("eastbridge-city-council", "Eastbridge City Council", Organisation.Kind.COUNCIL)
+
+DEMO_USERS = [
+    DemoUser(
+        "facilitator@northmoor.example",
+        "Farah Quinn",
+        "Knowledge mobilisation facilitator",
+        TRUST[0],
+        Membership.Role.MEMBER,
+        "facilitator of the HAT peer assist",
+    ),
+    DemoUser(
+        "host.lead@northmoor.example",
+        "Hannah Lowe",
+        "Addiction nurse team lead",
+        TRUST[0],
+        Membership.Role.MEMBER,
+        "host lead, HAT recovery model project",
+    ),
+    DemoUser(
+        "host.member@northmoor.example",
+        "Marcus Osei",
+        "Community addiction nurse",
+        TRUST[0],
+        Membership.Role.MEMBER,
+        "host team member",
+    ),
+    DemoUser(
+        "note.taker@northmoor.example",
+        "Nia Thomas",
+        "Team administrator",
+        TRUST[0],
+        Membership.Role.MEMBER,
+        "note taker",
+    ),
+    DemoUser(
+        "knowledge@northmoor.example",
+        "Kim Wright",
+        "Knowledge and library lead",
+        TRUST[0],
+        Membership.Role.KNOWLEDGE_MANAGER,
+        "knowledge manager (reviews lessons)",
+    ),
+    DemoUser(
+        "admin@northmoor.example",
+        "Ade Bello",
+        "Digital services manager",
+        TRUST[0],
+        Membership.Role.ADMIN,
+        "organisation administrator",
+    ),
+    DemoUser(
+        "lead@eastbridge.example",
+        "Carys Evans",
+        "Workforce development lead",
+        COUNCIL[0],
+        Membership.Role.KNOWLEDGE_MANAGER,
+        "council lead, anti-stigma training project (another organisation)",
+    ),
+]
+
+
+def load() -> None:
+    orgs = {}
+    for slug, name, kind in (TRUST, COUNCIL):
+        orgs[slug], _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind}
+        )
+    from peerassist.core.demo import DEMO_PASSWORD
+
+    for demo in DEMO_USERS:
+        user = User.objects.filter(email=demo.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                demo.email, DEMO_PASSWORD, full_name=demo.full_name, job_title=demo.job_title
+            )
+        Membership.objects.get_or_create(
+            user=user, organisation=orgs[demo.org_slug], defaults={"role": demo.role}
+        )
+
+
+def demo_user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def demo_org(slug: str) -> Organisation:
+    return Organisation.objects.get(slug=slug)

@@ -1,0 +1,148 @@
+"""Organisations, people with accounts, their memberships, and guests without accounts."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from peerassist.core.models import TimeStampedModel
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        COUNCIL = "council", "Council"
+        CHARITY = "charity", "Charity"
+        PRACTICE = "practice", "GP practice"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    # Consent to appear in "who has done this before?" for other teams.
+    findable = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Membership(TimeStampedModel):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        KNOWLEDGE_MANAGER = "knowledge_manager", "Knowledge manager"
+        ADMIN = "admin", "Administrator"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.get_role_display()})"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Guest(TimeStampedModel):
+    """Somebody admitted to one resource (a peer assist) by a signed link, with no password.
+
+    ``scope_kind``/``scope_id`` name the one resource; the nonce is part of the signed token,
+    so rotating it invalidates every link sent before, and ``revoked_at`` shuts the door.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="guests",
+        help_text="The organisation that invited this guest (owner of the resource).",
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    home_organisation = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    experience = models.TextField(blank=True, max_length=2000)
+    scope_kind = models.CharField(max_length=40)
+    scope_id = models.PositiveBigIntegerField()
+    nonce = models.CharField(max_length=40, default=new_nonce)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    findable = models.BooleanField(default=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope_kind", "scope_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (guest)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    # Duck-typing with User where templates and presenters ask.
+    is_authenticated = True
+
+    @property
+    def full_name(self) -> str:
+        return self.name

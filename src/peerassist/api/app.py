@@ -1,0 +1,28 @@
+"""The JSON API at /api/v1/. Browser, integrations and tests share this one write path."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from peerassist.api.auth import actor_auth
+from peerassist.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Peer Assist API",
+    version="1",
+    urls_namespace="api",
+    auth=actor_auth,
+    description=(
+        "Session-authenticated JSON API. Errors always have the shape "
+        '`{"detail": "...", "code": "..."}`. Unsafe methods need the CSRF token in '
+        "the `X-CSRFToken` header."
+    ),
+)
+install_error_handlers(api)
+
+# One router per app; each module defines `router`.
+from peerassist.api import accounts as _accounts  # noqa: E402
+from peerassist.api import projects as _projects  # noqa: E402
+
+api.add_router("/", _accounts.router)
+api.add_router("/projects", _projects.router)

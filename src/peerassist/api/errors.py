@@ -1,0 +1,80 @@
+"""One error shape for every API response: ``{"detail": "...", "code": "..."}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from peerassist.core.errors import DomainError
+
+
+def error_body(detail: str, code: str) -> dict[str, str]:
+    return {"detail": detail, "code": code}
+
+
+def _location(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in {"body", "payload", "query", "path", "form"}]
+    return ".".join(parts)
+
+
+def validation_detail(errors: list[dict[str, Any]]) -> str:
+    messages = []
+    for error in errors[:5]:
+        where = _location(list(error.get("loc", [])))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        messages.append(f"{where}: {message}" if where else message)
+    return "Check your input. " + "; ".join(messages)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, error_body(exc.detail, exc.code), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(
+            request, error_body(validation_detail(exc.errors), "invalid"), status=400
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("Sign in, or open your invitation link, to use this.", "not_authenticated"),
+            status=401,
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("Not found.", "not_found"), status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {
+            400: "invalid",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+        }.get(exc.status_code, "error")
+        return api.create_response(request, error_body(str(exc), code), status=exc.status_code)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_down(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        response = api.create_response(
+            request,
+            error_body(
+                "The database is not answering just now. Nothing was saved; try again in a "
+                "moment (the live board keeps your notes and retries by itself).",
+                "database_unavailable",
+            ),
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response

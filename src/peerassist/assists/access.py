@@ -1,0 +1,69 @@
+"""The door to peer assists, for users and guests alike."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from peerassist.accounts.actors import Actor, actor_is_knowledge_manager, actor_membership
+from peerassist.accounts.models import Guest, User
+from peerassist.assists.models import Participant, PeerAssist
+from peerassist.core.access import ensure_id
+from peerassist.core.errors import Forbidden, NotFound
+
+GUEST_SCOPE = "peer_assist"
+
+
+class AssistNeed(Enum):
+    VIEW = "view"
+    PLAN = "plan"
+
+
+def access_peer_assist(
+    actor: Actor | None, assist_id: int, *, need: AssistNeed = AssistNeed.VIEW
+) -> PeerAssist:
+    """The peer assist, if the actor may see it; PLAN needs the host team or a KM.
+
+    Users see their organisation's peer assists and any they take part in; a guest sees only
+    the one their invitation names. Anything else is NotFound, so ids do not leak.
+    """
+    assist_id = ensure_id(assist_id, "peer assist")
+    assist = (
+        PeerAssist.objects.select_related("project", "organisation").filter(pk=assist_id).first()
+    )
+    if assist is None or actor is None:
+        raise NotFound("No such peer assist.")
+    if isinstance(actor, Guest):
+        if not (
+            actor.scope_kind == GUEST_SCOPE and actor.scope_id == assist.pk and actor.is_active
+        ):
+            raise NotFound("No such peer assist.")
+    elif actor_membership(actor, assist.organisation_id) is None and not (
+        assist.participants.filter(user=actor).exists()
+    ):
+        raise NotFound("No such peer assist.")
+    if need is AssistNeed.PLAN and not assist_can_plan(actor, assist):
+        raise Forbidden(
+            "Only the host team, the facilitator and the organisation's knowledge managers can "
+            "plan this peer assist.",
+            code="not_host_team",
+        )
+    return assist
+
+
+def assist_can_plan(actor: Actor | None, assist: PeerAssist) -> bool:
+    if not isinstance(actor, User):
+        return False
+    if actor_is_knowledge_manager(actor, assist.organisation_id):
+        return True
+    if assist.project.members.filter(user=actor).exists():
+        return True
+    return assist.participants.filter(user=actor, role=Participant.Role.FACILITATOR).exists()
+
+
+def participant_for(actor: Actor | None, assist: PeerAssist) -> Participant | None:
+    """The actor's participant record in this peer assist (the first role, if several)."""
+    if isinstance(actor, Guest):
+        return assist.participants.filter(guest=actor).first()
+    if isinstance(actor, User):
+        return assist.participants.filter(user=actor).order_by("id").first()
+    return None

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistsConfig(AppConfig):
+    name = "peerassist.assists"
+    label = "assists"

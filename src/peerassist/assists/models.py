@@ -1,0 +1,264 @@
+"""Peer assists: the plan, the agenda, the people, the phases and the sticky notes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from peerassist.accounts.models import Guest, Organisation
+from peerassist.core.models import TimeStampedModel
+from peerassist.projects.models import BeforeActionReview, LearningNeed, Project
+
+
+class Phase(models.TextChoices):
+    WELCOME = "welcome", "Welcome and aims"
+    TELL = "tell", "Tell: the host's context"
+    ASK = "ask", "Ask: discussion and notes"
+    ANALYSE = "analyse", "Analyse: the host team makes sense of the notes"
+    ACTIONS = "actions", "Feedback and actions"
+    CLOSE = "close", "Close and take-aways"
+
+
+PHASE_ORDER: list[str] = [p.value for p in Phase]
+
+
+class Status(models.TextChoices):
+    """The life of a peer assist, from first draft to closed (see assists/lifecycle.py)."""
+
+    DRAFT = "draft", "Draft"
+    PLANNING = "planning", "Planning"
+    INVITED = "invited", "Invitations sent"
+    SCHEDULED = "scheduled", "Scheduled"
+    LIVE = "live", "Live"
+    ANALYSIS = "analysis", "Analysis"
+    ACTIONS_AGREED = "actions_agreed", "Actions agreed"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    CLOSED = "closed", "Closed"
+
+
+class PeerAssist(TimeStampedModel):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="peer_assists"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="peer_assists")
+    bar = models.ForeignKey(
+        BeforeActionReview,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="peer_assists",
+        help_text="The BAR whose learning needs become the board's columns.",
+    )
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True, max_length=5000)
+    open_decisions = models.TextField(blank=True, max_length=5000, help_text="One per line.")
+    deliverables = models.TextField(blank=True, max_length=5000)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    venue = models.CharField(max_length=300, blank=True)
+    video_link = models.URLField(blank=True, max_length=500)
+    date = models.DateField(null=True, blank=True)
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    logistics = models.JSONField(default=dict, blank=True)
+
+    # Live session state. ``version`` grows by one with every change any participant can see.
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.WELCOME)
+    version = models.BigIntegerField(default=0)
+    anonymous = models.BooleanField(default=False)
+    private_writing = models.BooleanField(default=False)
+    locked = models.BooleanField(default=False)
+    spotlight_note = models.ForeignKey(
+        "Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    spotlight_need = models.ForeignKey(
+        LearningNeed, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_paused_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    # Close: the host's thanks and the date the visitors will get the action list.
+    host_thanks = models.TextField(blank=True, max_length=5000)
+    action_list_due = models.DateField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatusChange(models.Model):
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AgendaItem(TimeStampedModel):
+    class Lead(models.TextChoices):
+        FACILITATOR = "facilitator", "Facilitator"
+        HOST = "host", "Host team"
+        VISITORS = "visitors", "Visiting team"
+        ALL = "all", "Everyone"
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    lead = models.CharField(max_length=12, choices=Lead.choices, default=Lead.ALL)
+    minutes = models.PositiveIntegerField(default=15)
+    guidance = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+
+class Participant(TimeStampedModel):
+    """A user or guest in one peer assist, with a role."""
+
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", "Facilitator"
+        HOST_LEAD = "host_lead", "Host lead"
+        HOST_MEMBER = "host_member", "Host member"
+        NOTE_TAKER = "note_taker", "Note taker"
+        SPONSOR = "sponsor", "Sponsor"
+        VISITOR = "visitor", "Visitor"
+        OBSERVER = "observer", "Observer"
+
+    class Rsvp(models.TextChoices):
+        NOT_INVITED = "not_invited", "Not yet invited"
+        PENDING = "pending", "Awaiting reply"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        TENTATIVE = "tentative", "Tentative"
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    guest = models.OneToOneField(
+        Guest, null=True, blank=True, on_delete=models.CASCADE, related_name="participant"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    display_name = models.CharField(max_length=150)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    experience = models.TextField(blank=True, max_length=2000)
+    rsvp = models.CharField(max_length=12, choices=Rsvp.choices, default=Rsvp.NOT_INVITED)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    is_done = models.BooleanField(default=False)
+    takeaway = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(guest__isnull=True))
+                | (Q(user__isnull=True) & Q(guest__isnull=False)),
+                name="participant_is_user_or_guest",
+            ),
+            models.UniqueConstraint(
+                fields=["assist", "user", "role"],
+                condition=Q(user__isnull=False),
+                name="one_role_per_user_per_assist",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def is_host(self) -> bool:
+        return self.role in {self.Role.HOST_LEAD, self.Role.HOST_MEMBER}
+
+
+class Note(TimeStampedModel):
+    """A sticky note. Deletion is soft so that clients resyncing "since version N" see it go."""
+
+    class Kind(models.TextChoices):
+        INSIGHT = "insight", "Insight"
+        TIP = "tip", "Tip"
+        RISK = "risk", "Risk"
+        QUESTION = "question", "Question"
+        RESOURCE = "resource", "Resource"
+
+    MAX_LENGTH = 1000
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="notes")
+    client_id = models.UUIDField()
+    text = models.TextField(max_length=MAX_LENGTH)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INSIGHT)
+    learning_need = models.ForeignKey(
+        LearningNeed, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="notes_authored")
+    spoken_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes_spoken"
+    )
+    captured_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes_captured"
+    )
+    speaker_confirmed_at = models.DateTimeField(null=True, blank=True)
+    anonymous = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # The session version at this note's last change: "what changed since N" is one query.
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assist", "client_id"], name="one_note_per_client_id")
+        ]
+        indexes = [models.Index(fields=["assist", "version"])]
+
+
+class PhaseChange(models.Model):
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=10, choices=Phase.choices)
+    to_phase = models.CharField(max_length=10, choices=Phase.choices)
+    by = models.ForeignKey(Participant, null=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(TimeStampedModel):
+    """A file in the briefing pack, stored under the data directory."""
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )

@@ -1,0 +1,70 @@
+"""The ``peerassist`` command: Django's management commands plus ``serve``.
+
+``peerassist serve`` runs the ASGI app under uvicorn (pages, API and WebSockets in one
+process, or several with ``--workers``); ``--with-worker`` also starts the background-task
+worker, which is how ``make run`` gets reminders and e-mails on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="peerassist serve", description=serve.__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also run the background-task worker in a child process",
+    )
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "warning").lower())
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    worker = None
+    if args.with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "peerassist.cli", "db_worker"])
+    print(
+        f"Peer Assist is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True
+    )
+    try:
+        uvicorn.run(
+            "peerassist.config.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            lifespan="off",
+            proxy_headers=True,
+            ws_max_size=64 * 1024,
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerassist.config.settings")
+    if len(argv) > 1 and argv[1] == "serve":
+        import django
+
+        django.setup()
+        return serve(argv[2:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["peerassist", *argv[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

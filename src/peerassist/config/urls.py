@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from peerassist.api.app import api
+from peerassist.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("peerassist.accounts.urls")),
+    path("projects/", include("peerassist.projects.urls")),
+    path("assists/", include("peerassist.assists.urls")),
+    path("analysis/", include("peerassist.analysis.urls")),
+    path("lessons/", include("peerassist.lessons.urls")),
+    path("reports/", include("peerassist.reports.urls")),
+    path("", include("peerassist.core.urls")),
+]
+
+handler400 = "peerassist.core.views.bad_request"
+handler403 = "peerassist.core.views.forbidden"
+handler404 = "peerassist.core.views.not_found"
+handler500 = "peerassist.core.views.server_error"

@@ -1,0 +1,41 @@
+"""Send live-session events to every connected client, only once the write has committed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def assist_group(assist_id: int) -> str:
+    """The channel-layer group of one peer assist's sockets."""
+    return f"assist.{assist_id}"
+
+
+def broadcast_on_commit(assist_id: int, event: dict[str, Any]) -> None:
+    """Queue ``event`` for the assist's group; nothing is sent if the transaction rolls back.
+
+    Delivery is at most once (DESIGN.md): a lost event shows up as a version gap on the
+    client, which then fetches what it missed over HTTP. So a failure here is logged, never
+    raised into the write that has already committed.
+    """
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(
+                assist_group(assist_id), {"type": "assist.event", "event": event}
+            )
+        except Exception:
+            log.warning(
+                "Broadcast to assist %s failed; clients will resync", assist_id, exc_info=True
+            )
+
+    transaction.on_commit(send)

@@ -1,0 +1,52 @@
+"""Domain errors: what services and access functions raise, and what clients see.
+
+Every error carries a message a person can act on and a stable machine code; the API, the
+pages and the WebSocket consumer each turn them into their own shape (``{"detail", "code"}``).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+
+
+class Invalid(DomainError):
+    """The request is well-formed but the values break a rule (422-like, sent as 400)."""
+
+    status = 400
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """Missing, or outside the actor's reach: the two look the same so ids do not leak."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, detail: str = "Not found.", *, code: str | None = None) -> None:
+        super().__init__(detail, code=code)
+
+
+class Forbidden(DomainError):
+    """The actor can see the object but their role does not allow this action now."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"

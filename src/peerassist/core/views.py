@@ -1,0 +1,62 @@
+"""Home, health, and the statements every service must publish."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from peerassist.assists.selectors import assist_upcoming
+from peerassist.core.health import channel_layer_ok, database_ok
+from peerassist.core.home import home_sections
+from peerassist.projects.selectors import project_list
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    context = {
+        "projects": list(project_list(actor=actor)[:6]),  # type: ignore[arg-type]
+        "assists": list(assist_upcoming(actor=actor)[:6]),  # type: ignore[arg-type]
+        "sections": home_sections(actor),  # type: ignore[arg-type]
+    }
+    return render(request, "core/home.html", context)
+
+
+async def healthz(request: HttpRequest) -> JsonResponse:
+    from asgiref.sync import sync_to_async
+
+    db = await sync_to_async(database_ok, thread_sensitive=True)()
+    layer = await channel_layer_ok()
+    body = {
+        "status": "ok" if db and layer else "unavailable",
+        "database": "ok" if db else "unavailable",
+        "channel_layer": "ok" if layer else "unavailable",
+        "version": settings.VERSION,
+    }
+    return JsonResponse(body, status=200 if db and layer else 503)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/500.html", status=500)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/400.html", status=400)

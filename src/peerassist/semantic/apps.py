@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SemanticConfig(AppConfig):
+    name = "peerassist.semantic"
+    label = "semantic"

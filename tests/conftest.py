@@ -1,0 +1,121 @@
+"""Shared fixtures: people and organisations, an API client with CSRF, service checks.
+
+``REQUIRE_SERVICES=1`` (set in CI) turns every skip for a missing PostgreSQL, Redis or
+Chromium into a failure, so a green CI run proves those tests ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from peerassist.accounts.middleware import GUEST_SESSION_KEY
+from peerassist.accounts.models import Guest, Membership, Organisation, User
+from tests.factories import OrganisationFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+
+def missing_service(reason: str) -> None:
+    """Skip (locally) or fail (CI) a test whose service or browser is not available."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def using_postgres() -> bool:
+    return bool(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
+
+
+class ApiClient:
+    """A browser-like client: session cookie, CSRF token on unsafe methods, JSON in and out."""
+
+    def __init__(self) -> None:
+        self.client = Client(enforce_csrf_checks=True)
+
+    def login(self, user: User) -> ApiClient:
+        self.client.force_login(user)
+        return self
+
+    def as_guest(self, guest: Guest) -> ApiClient:
+        session = self.client.session
+        session[GUEST_SESSION_KEY] = guest.pk
+        session.save()
+        return self
+
+    def _csrf(self) -> str:
+        cookie = self.client.cookies.get(settings.CSRF_COOKIE_NAME)
+        if cookie is None:
+            self.client.get("/accounts/sign-in/")
+            cookie = self.client.cookies[settings.CSRF_COOKIE_NAME]
+        return cookie.value
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params)
+
+    def send(self, method: str, path: str, body: Any = None, *, csrf: bool = True) -> Any:
+        headers = {"X-CSRFToken": self._csrf()} if csrf else {}
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
+        return self.client.generic(
+            method, path, data, content_type="application/json", headers=headers
+        )
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("PATCH", path, body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("PUT", path, body, **kw)
+
+    def delete(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.send("DELETE", path, body, **kw)
+
+
+@pytest.fixture
+def api() -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def org(db: None) -> Organisation:
+    return OrganisationFactory(name="Northmoor Trust")
+
+
+@pytest.fixture
+def other_org(db: None) -> Organisation:
+    return OrganisationFactory(name="Elsewhere Council")
+
+
+@pytest.fixture
+def member(org: Organisation) -> User:
+    return UserFactory(organisation=org, full_name="Mina Member")
+
+
+@pytest.fixture
+def knowledge_manager(org: Organisation) -> User:
+    return UserFactory(
+        organisation=org,
+        organisation__role=Membership.Role.KNOWLEDGE_MANAGER,
+        full_name="Kit Knowledge",
+    )
+
+
+@pytest.fixture
+def outsider(other_org: Organisation) -> User:
+    return UserFactory(organisation=other_org, full_name="Oli Outsider")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_mail(settings: Any) -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
