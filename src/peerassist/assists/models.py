@@ -262,3 +262,22 @@ class Attachment(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+class PresenceSeat(models.Model):
+    """One open board socket: who is here, on any server process, kept fresh by heartbeats.
+
+    A seat whose ``last_seen`` is older than ``assists.presence.STALE_AFTER`` no longer counts
+    (its process died without closing it); the next heartbeat from anyone sweeps it away.
+    """
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel_name = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField()
+    typing_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["assist", "last_seen"])]
