@@ -129,3 +129,18 @@ class NoteFactory(factory.django.DjangoModelFactory):
     client_id = factory.LazyFunction(uuid.uuid4)
     text = factory.Sequence(lambda n: f"Note number {n}")
     author = factory.SubFactory(ParticipantFactory, assist=factory.SelfAttribute("..assist"))
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    """An approved, organisation-wide lesson of a project unless told otherwise."""
+
+    class Meta:
+        model = "lessons.Lesson"
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    lesson = "Book protected time before the pilot starts."
+    status = "approved"
+    visibility = "organisation"
+    published_at = factory.LazyFunction(timezone.now)
