@@ -93,3 +93,91 @@ class Lesson(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LessonReview(models.Model):
+    """One step of a lesson's review history: submitted, approved, returned or rejected."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned with comments"
+        REJECTED = "rejected", "Rejected"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True, max_length=5000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class LessonsLogEntry(TimeStampedModel):
+    """A quick entry in a project's lessons learned log, written while the work happens."""
+
+    class Kind(models.TextChoices):
+        WENT_WELL = "went_well", "Went well"
+        COULD_IMPROVE = "could_improve", "Could have gone better"
+        IDEA = "idea", "Idea to try"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lessons_log")
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.WENT_WELL)
+    text = models.TextField(max_length=2000)
+    happened_on = models.DateField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class LessonsReport(TimeStampedModel):
+    """A lessons learned report at the end of a phase or project: the log and the lessons."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lessons_reports")
+    title = models.CharField(max_length=200)
+    phase = models.CharField(max_length=120, blank=True, help_text="For example, Pilot phase.")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True, max_length=10000)
+    next_steps = models.TextField(blank=True, max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Retrospect(TimeStampedModel):
+    """The retrospect at the end of a project: objectives revisited and what to do differently."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retrospects")
+    title = models.CharField(max_length=200, default="Retrospect")
+    held_on = models.DateField(null=True, blank=True)
+    objectives = models.TextField(blank=True, max_length=10000)
+    went_well = models.TextField(blank=True, max_length=10000)
+    went_well_why = models.TextField(blank=True, max_length=10000)
+    could_be_better = models.TextField(blank=True, max_length=10000)
+    do_differently = models.TextField(blank=True, max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
