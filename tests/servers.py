@@ -46,7 +46,7 @@ class ServerProcess:
         self.log_path = stack.data_dir / f"server-{port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0, *, wait_healthy: bool = True) -> ServerProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "peerassist.cli", "serve", "--port", str(self.port)],
