@@ -119,3 +119,24 @@ def _fresh_cache_and_mail(settings: Any) -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+def require_postgres_and_redis() -> None:
+    """For tests that need PostgreSQL and Redis: they run in the second pass of `make test`.
+
+    Without DATABASE_URL/REDIS_URL (the SQLite pass) the test is skipped by design; with them
+    set but not answering, it is a missing service (a failure under REQUIRE_SERVICES=1).
+    """
+    import socket
+    from urllib.parse import urlparse
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")) or not redis_url:
+        pytest.skip("needs PostgreSQL and Redis: runs in the DATABASE_URL/REDIS_URL pass")
+    for url, default_port in ((database_url, 5432), (redis_url, 6379)):
+        parts = urlparse(url)
+        try:
+            socket.create_connection((parts.hostname, parts.port or default_port), 3).close()
+        except OSError:
+            missing_service(f"{parts.scheme} at {parts.hostname}:{parts.port} is not answering")
