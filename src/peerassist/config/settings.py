@@ -143,7 +143,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer --------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CHANNEL_PREFIX = os.environ.get("PEERASSIST_CHANNEL_PREFIX", "peerassist")
+# Parallel test workers share one Redis: each gets its own prefix so their groups never meet.
+CHANNEL_PREFIX = os.environ.get("PEERASSIST_CHANNEL_PREFIX", "peerassist") + os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -233,6 +236,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
