@@ -7,7 +7,7 @@ export PEERASSIST_DATA_DIR ?= $(CURDIR)/var
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
+.PHONY: chromium run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -41,7 +41,15 @@ run: export DEBUG ?= 1
 run: demo
 	$(PA) serve --with-worker
 
-test: install-dev
+# Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip
+# locally (and fail in CI, where REQUIRE_SERVICES=1).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: install-dev chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
