@@ -1,0 +1,227 @@
+"""The live board's write path and resync: notes, board, phase, controls, presence, close.
+
+Thin: parse, find the peer assist through ``access_peer_assist`` (users and guests alike),
+call a service, shape the answer for this viewer. The protocol is in docs/realtime.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from peerassist.assists import services
+from peerassist.assists.access import access_peer_assist
+from peerassist.assists.models import Note, PeerAssist
+from peerassist.assists.permissions import live_participant
+from peerassist.assists.selectors import board_state, note_for_viewer, note_wire
+from peerassist.core.errors import Invalid
+
+router = Router(tags=["live board"])
+
+MAX_TEXT = 20_000  # generous transport limit; the 1,000-character rule is the service's
+
+
+class NoteIn(Schema):
+    client_id: uuid.UUID
+    text: str = Field(max_length=MAX_TEXT)
+    kind: str = Note.Kind.INSIGHT
+    learning_need_id: int | None = None
+    spoken_by_id: int | None = None
+    anonymous: bool = False
+    confirm_sensitive: bool = False
+
+
+class NotePatch(Schema):
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    kind: str | None = None
+    learning_need_id: int | None = None
+    hidden: bool | None = None
+    confirm_sensitive: bool = False
+
+
+class ConfirmIn(Schema):
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    confirm_sensitive: bool = False
+
+
+class PhaseIn(Schema):
+    to: str | None = None
+    direction: Literal["next", "back"] | None = None
+    expected_from: str | None = None
+
+
+class ControlsIn(Schema):
+    anonymous: bool | None = None
+    private_writing: bool | None = None
+    locked: bool | None = None
+    spotlight_note_id: int | None = None
+    spotlight_need_id: int | None = None
+    timer: Literal["start", "pause", "reset"] | None = None
+    agenda_item_id: int | None = None
+    minutes: int | None = None
+
+
+class PresenceIn(Schema):
+    done: bool
+
+
+class TakeawayIn(Schema):
+    text: str = Field(max_length=MAX_TEXT)
+
+
+class ClosingIn(Schema):
+    host_thanks: str = Field(max_length=MAX_TEXT)
+    action_list_due: dt.date | None = None
+
+
+def _assist(request: HttpRequest, assist_id: int) -> PeerAssist:
+    return access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+
+
+def _note_out(request: HttpRequest, assist: PeerAssist, note: Note) -> dict[str, Any]:
+    viewer = live_participant(request.auth, assist)  # type: ignore[attr-defined]
+    assist.refresh_from_db(fields=["version", "private_writing"])
+    shaped = note_for_viewer(note_wire(note), viewer, private_writing=assist.private_writing)
+    return {"note": shaped, "version": assist.version}
+
+
+@router.post("/{assist_id}/notes", response={200: dict, 201: dict}, summary="Add a note")
+def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
+    """201 with the new note; 200 with the same note when ``client_id`` was seen before."""
+    assist = _assist(request, assist_id)
+    note, created = services.note_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        assist=assist,
+        client_id=payload.client_id,
+        text=payload.text,
+        kind=payload.kind,
+        learning_need_id=payload.learning_need_id,
+        spoken_by_id=payload.spoken_by_id,
+        anonymous=payload.anonymous,
+        confirm_sensitive=payload.confirm_sensitive,
+    )
+    return Status(201 if created else 200, _note_out(request, assist, note))
+
+
+@router.patch("/{assist_id}/notes/{note_id}", response=dict, summary="Change or hide a note")
+def note_change(
+    request: HttpRequest, assist_id: int, note_id: int, payload: NotePatch
+) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    changes = payload.model_dump(exclude_unset=True)
+    confirm = bool(changes.pop("confirm_sensitive", False))
+    for key in ("text", "kind", "hidden"):
+        if key in changes and changes[key] is None:
+            raise Invalid(f"“{key}” cannot be empty.")
+    note = services.note_update(
+        actor=request.auth,  # type: ignore[attr-defined]
+        assist=assist,
+        note_id=note_id,
+        changes=changes,
+        confirm_sensitive=confirm,
+    )
+    return _note_out(request, assist, note)
+
+
+@router.delete("/{assist_id}/notes/{note_id}", response=dict, summary="Delete a note")
+def note_remove(request: HttpRequest, assist_id: int, note_id: int) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    version = services.note_delete(actor=request.auth, assist=assist, note_id=note_id)  # type: ignore[attr-defined]
+    return {"version": version}
+
+
+@router.post(
+    "/{assist_id}/notes/{note_id}/confirm",
+    response=dict,
+    summary="Confirm (or correct) a note taken on your behalf",
+)
+def note_confirm(
+    request: HttpRequest, assist_id: int, note_id: int, payload: ConfirmIn
+) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    note = services.note_confirm_by_speaker(
+        actor=request.auth,  # type: ignore[attr-defined]
+        assist=assist,
+        note_id=note_id,
+        text=payload.text,
+        confirm_sensitive=payload.confirm_sensitive,
+    )
+    return _note_out(request, assist, note)
+
+
+@router.get("/{assist_id}/board", response=dict, summary="The board, or what changed since N")
+def board(request: HttpRequest, assist_id: int, since: int | None = None) -> dict[str, Any]:
+    if since is not None and since < 0:
+        raise Invalid("“since” must be a version number, 0 or more.")
+    assist = _assist(request, assist_id)
+    return board_state(assist, request.auth, since=since)  # type: ignore[attr-defined]
+
+
+@router.post("/{assist_id}/phase", response=dict, summary="Move the phase (facilitator)")
+def phase(request: HttpRequest, assist_id: int, payload: PhaseIn) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    actor = request.auth  # type: ignore[attr-defined]
+    if payload.direction is not None:
+        assist = services.phase_advance(
+            actor=actor,
+            assist=assist,
+            direction=payload.direction,
+            expected_from=payload.expected_from,
+        )
+    elif payload.to is not None:
+        assist = services.phase_set(
+            actor=actor, assist=assist, to_phase=payload.to, expected_from=payload.expected_from
+        )
+    else:
+        raise Invalid("Send “to” (a phase) or “direction” (next or back).")
+    return {"phase": assist.phase, "status": assist.status, "version": assist.version}
+
+
+@router.patch("/{assist_id}/controls", response=dict, summary="Facilitator controls")
+def controls(request: HttpRequest, assist_id: int, payload: ControlsIn) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    changes = payload.model_dump(exclude_unset=True)
+    assist = services.controls_update(actor=request.auth, assist=assist, changes=changes)  # type: ignore[attr-defined]
+    from peerassist.assists.selectors import controls_wire
+
+    return {"controls": controls_wire(assist), "version": assist.version}
+
+
+@router.post("/{assist_id}/presence", response=dict, summary="Say you are done (or not)")
+def presence(request: HttpRequest, assist_id: int, payload: PresenceIn) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    participant = services.participant_done_set(
+        actor=request.auth,  # type: ignore[attr-defined]
+        assist=assist,
+        done=payload.done,
+    )
+    return {"done": participant.is_done}
+
+
+@router.post("/{assist_id}/takeaway", response=dict, summary="What you will take away")
+def takeaway(request: HttpRequest, assist_id: int, payload: TakeawayIn) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    participant = services.takeaway_set(actor=request.auth, assist=assist, text=payload.text)  # type: ignore[attr-defined]
+    assist.refresh_from_db(fields=["version"])
+    return {"takeaway": participant.takeaway, "version": assist.version}
+
+
+@router.post("/{assist_id}/close", response=dict, summary="Host thanks and action-list date")
+def closing(request: HttpRequest, assist_id: int, payload: ClosingIn) -> dict[str, Any]:
+    assist = _assist(request, assist_id)
+    assist = services.closing_set(
+        actor=request.auth,  # type: ignore[attr-defined]
+        assist=assist,
+        host_thanks=payload.host_thanks,
+        action_list_due=payload.action_list_due,
+    )
+    return {
+        "host_thanks": assist.host_thanks,
+        "action_list_due": assist.action_list_due,
+        "version": assist.version,
+    }

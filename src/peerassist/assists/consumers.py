@@ -1,0 +1,160 @@
+"""The live board's WebSocket: pushes typed events; takes only ping, presence and typing.
+
+Writes never come this way (they go over HTTP, see docs/realtime.md). The consumer finds the
+actor (a signed-in user, or a guest from the session) and the peer assist through the same
+``access_peer_assist`` as the API, joins the peer assist's group, takes a presence seat and
+shapes every note event for its own viewer, so a push never shows more than a fetch would.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from peerassist.accounts.actors import Actor
+from peerassist.accounts.middleware import GUEST_SESSION_KEY
+from peerassist.accounts.models import User
+from peerassist.accounts.services import guest_in_session
+from peerassist.assists import services
+from peerassist.assists.access import access_peer_assist
+from peerassist.assists.models import Participant, PeerAssist
+from peerassist.assists.permissions import live_participant
+from peerassist.assists.selectors import note_for_viewer, presence_state
+from peerassist.core.broadcast import assist_group
+from peerassist.core.errors import DomainError
+
+CLOSE_NOT_FOUND = 4404
+MAX_FRAME = 4096
+CLIENT_FRAMES = {"ping", "presence", "typing"}
+
+
+class AssistConsumer(AsyncJsonWebsocketConsumer):
+    actor: Actor | None = None
+    assist: PeerAssist | None = None
+    participant: Participant | None = None
+    group: str | None = None
+
+    async def connect(self) -> None:
+        found = await database_sync_to_async(self._authorize)()
+        if not found:
+            # Accept, then close with a code: a refused handshake would only say "403".
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        assert self.assist is not None
+        self.group = assist_group(self.assist.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        hello = await database_sync_to_async(self._join)()
+        await self.send_json(hello)
+
+    def _authorize(self) -> bool:
+        raw_id = self.scope["url_route"]["kwargs"].get("assist_id")
+        actor = self._actor()
+        try:
+            self.assist = access_peer_assist(actor, raw_id)
+        except DomainError:
+            return False
+        self.actor = actor
+        self.participant = live_participant(actor, self.assist)
+        return True
+
+    def _actor(self) -> Actor | None:
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            return User.objects.get(pk=user.pk)
+        session = self.scope.get("session")
+        guest_id = session.get(GUEST_SESSION_KEY) if session is not None else None
+        if guest_id is None:
+            return None
+        try:
+            return guest_in_session(guest_id)
+        except DomainError:
+            return None
+
+    def _join(self) -> dict[str, Any]:
+        assert self.assist is not None
+        services.presence_join(
+            assist=self.assist, participant=self.participant, channel_name=self.channel_name
+        )
+        version = PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk)
+        return {
+            "type": "hello",
+            "version": version,
+            "participant_id": self.participant.pk if self.participant else None,
+            "presence": presence_state(self.assist.pk),
+        }
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is None or self.assist is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await database_sync_to_async(services.presence_leave)(
+            assist=self.assist, channel_name=self.channel_name
+        )
+
+    # --- client → server ------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self._error("bad_frame", "Send JSON text frames, not binary ones.")
+            return
+        if len(text_data) > MAX_FRAME:
+            await self._error("bad_frame", f"Frames can be at most {MAX_FRAME} characters.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._error("bad_frame", "That frame is not JSON.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") not in CLIENT_FRAMES:
+            await self._error(
+                "bad_frame",
+                "Frames are JSON objects with a type: " + ", ".join(sorted(CLIENT_FRAMES)) + ".",
+            )
+            return
+        kind = content["type"]
+        try:
+            if kind == "ping":
+                version = await database_sync_to_async(self._heartbeat)()
+                await self.send_json({"type": "pong", "version": version})
+            elif kind == "presence":
+                await database_sync_to_async(services.participant_done_set)(
+                    actor=self.actor, assist=self.assist, done=content.get("done")
+                )
+            elif kind == "typing":
+                active = content.get("active")
+                if not isinstance(active, bool):
+                    await self._error("bad_frame", "“active” must be true or false.")
+                    return
+                await database_sync_to_async(services.typing_set)(
+                    assist=self.assist, channel_name=self.channel_name, active=active
+                )
+        except DomainError as error:
+            await self._error(error.code, error.detail)
+
+    def _heartbeat(self) -> int:
+        assert self.assist is not None
+        services.presence_heartbeat(assist=self.assist, channel_name=self.channel_name)
+        return int(PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk))
+
+    async def _error(self, code: str, detail: str) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail})
+
+    # --- server → client ------------------------------------------------------------------
+
+    async def assist_event(self, message: dict[str, Any]) -> None:
+        """One event from ``broadcast_on_commit``, shaped for this viewer."""
+        event = dict(message["event"])
+        private = bool(event.pop("_private", False))
+        if isinstance(event.get("note"), dict) and not event["note"].get("deleted"):
+            event["note"] = note_for_viewer(
+                event["note"], self.participant, private_writing=private
+            )
+        await self.send_json(event)
