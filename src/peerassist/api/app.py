@@ -26,6 +26,9 @@ from peerassist.api import projects as _projects  # noqa: E402
 
 api.add_router("/", _accounts.router)
 api.add_router("/projects", _projects.router)
+from peerassist.api import assists_planning as _assists_planning  # noqa: E402
+
+api.add_router("/assists", _assists_planning.router)
 from peerassist.api import assists_live as _assists_live  # noqa: E402
 
 api.add_router("/assists", _assists_live.router)

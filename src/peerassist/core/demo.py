@@ -17,6 +17,7 @@ DEMO_PASSWORD = "peer-assist-demo"
 DEMO_STEPS: list[str] = [
     "peerassist.accounts.demo.load",
     "peerassist.projects.demo.load",
+    "peerassist.assists.demo.load",
 ]
 
 
