@@ -32,3 +32,4 @@ api.add_router("/assists", _assists_planning.router)
 from peerassist.api import assists_live as _assists_live  # noqa: E402
 
 api.add_router("/assists", _assists_live.router)
+api.add_router("/analysis", "peerassist.api.analysis.router")

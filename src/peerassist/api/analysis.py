@@ -1,0 +1,463 @@
+"""The host team's analysis: themes, placements, suggestions, dot votes, codes and actions.
+
+Thin: find the peer assist's analysis through ``analysis.access`` (users and guests alike),
+call a service, shape the answer. Visitors and other colleagues may read; writes need the host
+team (403 ``analysis_read_only``); another organisation's peer assist is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from peerassist.analysis import services
+from peerassist.analysis.access import (
+    AnalysisAccess,
+    access_action,
+    access_analysis,
+    access_determinant,
+    access_note,
+    access_theme,
+)
+from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
+from peerassist.analysis.selectors import AnalysisState, analysis_state, construct_suggest
+from peerassist.core.access import ensure_id
+from peerassist.core.errors import NotFound
+
+router = Router(tags=["analysis"])
+
+MAX_TEXT = 20_000  # transport limit; the services hold the real limits
+MAX_IDS = 2_000
+
+
+def _access(request: HttpRequest, assist_id: int, *, edit: bool = False) -> AnalysisAccess:
+    return access_analysis(getattr(request, "actor", None), assist_id, edit=edit)
+
+
+def _note_wire(note: Any) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "text": note.text,
+        "kind": note.kind,
+        "learning_need": note.learning_need.question if note.learning_need else None,
+    }
+
+
+def _action_wire(action: Action) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "text": action.text,
+        "owner_id": action.owner_id,
+        "owner": action.owner.full_name if action.owner else None,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "priority": action.priority,
+        "status": action.status,
+        "theme_id": action.theme_id,
+        "note_id": action.note_id,
+        "determinant_id": action.determinant_id,
+        "source_text": action.source_text,
+        "completed_at": action.completed_at.isoformat() if action.completed_at else None,
+    }
+
+
+def _determinant_wire(determinant: Determinant) -> dict[str, Any]:
+    return {
+        "id": determinant.pk,
+        "valence": determinant.valence,
+        "score": determinant.score,
+        "theme_id": determinant.theme_id,
+        "note_id": determinant.note_id,
+        "description": determinant.description,
+        "constructs": [
+            {"id": c.pk, "code": c.code, "name": c.name, "domain": c.domain}
+            for c in determinant.constructs.all()
+        ],
+    }
+
+
+def _state_wire(access: AnalysisAccess, state: AnalysisState) -> dict[str, Any]:
+    voting = state.voting
+    return {
+        "version": access.assist.version,
+        "can_edit": access.can_edit,
+        "can_vote": access.can_vote,
+        "is_facilitator": access.is_facilitator,
+        "themes": [
+            {
+                **services.theme_wire(view.theme),
+                "note_ids": [n.pk for n in view.notes],
+                "my_dots": view.my_dots,
+                "total_dots": view.total_dots,
+                "rank": view.rank,
+            }
+            for view in state.themes
+        ],
+        "notes": [
+            _note_wire(n) for n in [*state.ungrouped, *(n for t in state.themes for n in t.notes)]
+        ],
+        "ungrouped_note_ids": [n.pk for n in state.ungrouped],
+        "suggestions": [
+            {
+                "id": s.suggestion.pk,
+                "title": s.suggestion.title,
+                "note_ids": [n.pk for n in s.notes],
+                "duplicates": [[a.pk, b.pk] for a, b in s.duplicates],
+                "backend": s.suggestion.backend,
+            }
+            for s in state.suggestions
+        ],
+        "voting": {
+            "status": voting.settings.voting,
+            "budget": voting.settings.vote_budget,
+            "max_per_theme": voting.settings.max_per_theme,
+            "my_dots_used": voting.used,
+            "my_dots_left": voting.left,
+        },
+        "determinants": [_determinant_wire(d) for d in state.determinants],
+        "actions": [_action_wire(a) for a in state.actions],
+    }
+
+
+@router.get("/assists/{assist_id}")
+def analysis_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+    """The whole analysis as this viewer sees it (vote totals only once voting has closed)."""
+    access = _access(request, assist_id)
+    return _state_wire(access, analysis_state(access))
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+
+class ThemeIn(Schema):
+    title: str = Field(max_length=MAX_TEXT)
+    note_ids: list[int] = Field(default_factory=list, max_length=MAX_IDS)
+
+
+class ThemePatch(Schema):
+    title: str | None = Field(default=None, max_length=MAX_TEXT)
+    summary: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+class MergeIn(Schema):
+    into_id: int
+
+
+class SplitIn(Schema):
+    title: str = Field(max_length=MAX_TEXT)
+    note_ids: list[int] = Field(max_length=MAX_IDS)
+
+
+class OrderIn(Schema):
+    theme_ids: list[int] = Field(max_length=MAX_IDS)
+
+
+class PlaceIn(Schema):
+    note_ids: list[int] = Field(max_length=MAX_IDS)
+    theme_id: int | None = None
+
+
+@router.post("/assists/{assist_id}/themes", response={201: dict})
+def theme_create(request: HttpRequest, assist_id: int, payload: ThemeIn) -> Status:
+    access = _access(request, assist_id, edit=True)
+    theme = services.theme_create(access=access, title=payload.title, note_ids=payload.note_ids)
+    return Status(201, {"theme": services.theme_wire(theme), "version": access.assist.version})
+
+
+@router.patch("/assists/{assist_id}/themes/{theme_id}")
+def theme_update(
+    request: HttpRequest, assist_id: int, theme_id: int, payload: ThemePatch
+) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    theme = services.theme_update(
+        access=access,
+        theme=access_theme(access, theme_id),
+        title=payload.title,
+        summary=payload.summary,
+    )
+    return {"theme": services.theme_wire(theme), "version": access.assist.version}
+
+
+@router.delete("/assists/{assist_id}/themes/{theme_id}")
+def theme_delete(request: HttpRequest, assist_id: int, theme_id: int) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    version = services.theme_delete(access=access, theme=access_theme(access, theme_id))
+    return {"version": version}
+
+
+@router.post("/assists/{assist_id}/themes/{theme_id}/merge")
+def theme_merge(
+    request: HttpRequest, assist_id: int, theme_id: int, payload: MergeIn
+) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    target = services.theme_merge(
+        access=access,
+        source=access_theme(access, theme_id),
+        target=access_theme(access, payload.into_id),
+    )
+    return {"theme": services.theme_wire(target), "version": access.assist.version}
+
+
+@router.post("/assists/{assist_id}/themes/{theme_id}/split", response={201: dict})
+def theme_split(request: HttpRequest, assist_id: int, theme_id: int, payload: SplitIn) -> Status:
+    access = _access(request, assist_id, edit=True)
+    theme = services.theme_split(
+        access=access,
+        theme=access_theme(access, theme_id),
+        note_ids=payload.note_ids,
+        title=payload.title,
+    )
+    return Status(201, {"theme": services.theme_wire(theme), "version": access.assist.version})
+
+
+@router.put("/assists/{assist_id}/theme-order")
+def theme_reorder(request: HttpRequest, assist_id: int, payload: OrderIn) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    themes = services.theme_reorder(access=access, theme_ids=payload.theme_ids)
+    return {"themes": [services.theme_wire(t) for t in themes], "version": access.assist.version}
+
+
+@router.post("/assists/{assist_id}/placements")
+def notes_place(request: HttpRequest, assist_id: int, payload: PlaceIn) -> dict[str, Any]:
+    """Move notes into a theme, or back to ungrouped with ``theme_id: null``."""
+    access = _access(request, assist_id, edit=True)
+    theme = access_theme(access, payload.theme_id) if payload.theme_id is not None else None
+    version = services.notes_place(access=access, note_ids=payload.note_ids, theme=theme)
+    return {"version": version}
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+class AcceptIn(Schema):
+    title: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+def _suggestion(access: AnalysisAccess, suggestion_id: int) -> ThemeSuggestion:
+    pk = ensure_id(suggestion_id, "suggestion")
+    suggestion = ThemeSuggestion.objects.filter(pk=pk, assist=access.assist).first()
+    if suggestion is None:
+        raise NotFound("No such suggestion in this peer assist.")
+    return suggestion
+
+
+@router.post("/assists/{assist_id}/suggestions", response={201: dict})
+def suggestions_run(request: HttpRequest, assist_id: int) -> Status:
+    """Cluster the ungrouped notes; the answer lists proposals, nothing has moved."""
+    from peerassist.semantic.embeddings import embedding_backend
+
+    access = _access(request, assist_id, edit=True)
+    suggestions = services.suggestions_run(access=access)
+    backend = embedding_backend()
+    return Status(
+        201,
+        {
+            "backend": backend.name,
+            "backend_label": backend.label,
+            "suggestions": [
+                {"id": s.pk, "title": s.title, "note_ids": s.note_ids, "duplicates": s.duplicates}
+                for s in suggestions
+            ],
+        },
+    )
+
+
+@router.post("/assists/{assist_id}/suggestions/{suggestion_id}/accept", response={201: dict})
+def suggestion_accept(
+    request: HttpRequest, assist_id: int, suggestion_id: int, payload: AcceptIn
+) -> Status:
+    access = _access(request, assist_id, edit=True)
+    theme = services.suggestion_accept(
+        access=access, suggestion=_suggestion(access, suggestion_id), title=payload.title
+    )
+    return Status(201, {"theme": services.theme_wire(theme), "version": access.assist.version})
+
+
+@router.post("/assists/{assist_id}/suggestions/{suggestion_id}/dismiss")
+def suggestion_dismiss(request: HttpRequest, assist_id: int, suggestion_id: int) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    services.suggestion_dismiss(access=access, suggestion=_suggestion(access, suggestion_id))
+    return {"dismissed": suggestion_id}
+
+
+# --- voting -----------------------------------------------------------------------------------
+
+
+class VotingIn(Schema):
+    budget: int
+    max_per_theme: int
+
+
+class VoteIn(Schema):
+    dots: int
+
+
+def _voting_wire(settings: Any) -> dict[str, Any]:
+    return {
+        "status": settings.voting,
+        "budget": settings.vote_budget,
+        "max_per_theme": settings.max_per_theme,
+    }
+
+
+@router.put("/assists/{assist_id}/voting")
+def voting_configure(request: HttpRequest, assist_id: int, payload: VotingIn) -> dict[str, Any]:
+    access = _access(request, assist_id)
+    settings = services.voting_configure(
+        access=access, budget=payload.budget, max_per_theme=payload.max_per_theme
+    )
+    return {"voting": _voting_wire(settings)}
+
+
+@router.post("/assists/{assist_id}/voting/open")
+def voting_open(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+    access = _access(request, assist_id)
+    return {"voting": _voting_wire(services.voting_open(access=access))}
+
+
+@router.post("/assists/{assist_id}/voting/close")
+def voting_close(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+    access = _access(request, assist_id)
+    return {"voting": _voting_wire(services.voting_close(access=access))}
+
+
+@router.put("/assists/{assist_id}/themes/{theme_id}/my-vote")
+def vote_set(
+    request: HttpRequest, assist_id: int, theme_id: int, payload: VoteIn
+) -> dict[str, Any]:
+    """Set your own dots on a theme (0 takes them back). There is no way to name a voter."""
+    access = _access(request, assist_id)
+    theme = access_theme(access, theme_id)
+    left = services.vote_set(access=access, theme=theme, dots=payload.dots)
+    return {"theme_id": theme.pk, "dots": payload.dots, "dots_left": left}
+
+
+# --- enablers and barriers --------------------------------------------------------------------
+
+
+class DeterminantIn(Schema):
+    valence: str | int
+    construct_ids: list[int] = Field(max_length=200)
+    theme_id: int | None = None
+    note_id: int | None = None
+    evidence_note_ids: list[int] = Field(default_factory=list, max_length=MAX_IDS)
+    description: str = Field(default="", max_length=MAX_TEXT)
+
+
+@router.post("/assists/{assist_id}/determinants", response={201: dict})
+def determinant_create(request: HttpRequest, assist_id: int, payload: DeterminantIn) -> Status:
+    access = _access(request, assist_id, edit=True)
+    determinant = services.determinant_create(
+        access=access,
+        valence=payload.valence,
+        construct_ids=payload.construct_ids,
+        theme=access_theme(access, payload.theme_id) if payload.theme_id is not None else None,
+        note=access_note(access, payload.note_id) if payload.note_id is not None else None,
+        evidence_note_ids=payload.evidence_note_ids,
+        description=payload.description,
+    )
+    return Status(201, {"determinant": _determinant_wire(determinant)})
+
+
+@router.delete("/assists/{assist_id}/determinants/{determinant_id}")
+def determinant_delete(request: HttpRequest, assist_id: int, determinant_id: int) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    version = services.determinant_delete(
+        access=access, determinant=access_determinant(access, determinant_id)
+    )
+    return {"version": version}
+
+
+@router.get("/assists/{assist_id}/construct-suggestions")
+def constructs_suggest(request: HttpRequest, assist_id: int, text: str = "") -> dict[str, Any]:
+    """The constructs whose definitions read most like ``text``, best first."""
+    access = _access(request, assist_id)
+    rows = construct_suggest(access.assist.organisation_id, text[:2000])
+    return {
+        "constructs": [
+            {"id": c.pk, "code": c.code, "name": c.name, "domain": c.domain} for c in rows
+        ]
+    }
+
+
+class ConstructIn(Schema):
+    code: str = Field(max_length=MAX_TEXT)
+    name: str = Field(max_length=MAX_TEXT)
+    domain: str = Field(max_length=MAX_TEXT)
+    definition: str = Field(default="", max_length=MAX_TEXT)
+    parent_id: int | None = None
+
+
+@router.post("/assists/{assist_id}/constructs", response={201: dict})
+def construct_create(request: HttpRequest, assist_id: int, payload: ConstructIn) -> Status:
+    """A knowledge manager adds one of the organisation's own constructs."""
+    access = _access(request, assist_id)
+    construct = services.construct_create(
+        actor=access.actor,
+        organisation_id=access.assist.organisation_id,
+        code=payload.code,
+        name=payload.name,
+        domain=payload.domain,
+        definition=payload.definition,
+        parent_id=payload.parent_id,
+    )
+    return Status(
+        201, {"construct": {"id": construct.pk, "code": construct.code, "name": construct.name}}
+    )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+class ActionIn(Schema):
+    text: str = Field(max_length=MAX_TEXT)
+    owner_id: int | None = None
+    due_date: dt.date | None = None
+    priority: str = Action.Priority.MEDIUM
+    status: str = Action.Status.PROPOSED
+    theme_id: int | None = None
+    note_id: int | None = None
+    determinant_id: int | None = None
+
+
+class ActionPatch(Schema):
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    owner_id: int | None = None
+    due_date: dt.date | None = None
+    priority: str | None = None
+    status: str | None = None
+
+
+@router.post("/assists/{assist_id}/actions", response={201: dict})
+def action_create(request: HttpRequest, assist_id: int, payload: ActionIn) -> Status:
+    access = _access(request, assist_id, edit=True)
+    action = services.action_create(
+        access=access,
+        text=payload.text,
+        owner_id=payload.owner_id,
+        due_date=payload.due_date,
+        priority=payload.priority,
+        status=payload.status,
+        theme=access_theme(access, payload.theme_id) if payload.theme_id is not None else None,
+        note=access_note(access, payload.note_id) if payload.note_id is not None else None,
+        determinant=(
+            access_determinant(access, payload.determinant_id)
+            if payload.determinant_id is not None
+            else None
+        ),
+    )
+    return Status(201, {"action": _action_wire(action)})
+
+
+@router.patch("/assists/{assist_id}/actions/{action_id}")
+def action_update(
+    request: HttpRequest, assist_id: int, action_id: int, payload: ActionPatch
+) -> dict[str, Any]:
+    access = _access(request, assist_id, edit=True)
+    action = access_action(access, action_id)
+    changes = payload.dict(exclude_unset=True)
+    action = services.action_update(actor=access.actor, action=action, **changes)
+    return {"action": _action_wire(action)}
