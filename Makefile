@@ -11,15 +11,15 @@ export TRANSFORMERS_OFFLINE := 1
 
 .venv/bin/python:
 	python3 -m venv .venv
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --quiet --upgrade pip
 
 .venv/.runtime: .venv/bin/python requirements.lock pyproject.toml
-	$(PIP) install --quiet --no-input -r requirements.lock
-	$(PIP) install --quiet --no-input --no-deps -e .
+	$(PIP) install --quiet --quiet --no-input -r requirements.lock
+	$(PIP) install --quiet --quiet --no-input --no-deps -e .
 	touch $@
 
 .venv/.dev: .venv/.runtime requirements-dev.lock
-	$(PIP) install --quiet --no-input -r requirements-dev.lock
+	$(PIP) install --quiet --quiet --no-input -r requirements-dev.lock
 	touch $@
 
 install: .venv/.runtime frontend
