@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
 from peerassist.accounts.actors import Actor
@@ -9,7 +11,9 @@ from peerassist.accounts.models import User
 from peerassist.core.home import HomeSection
 from peerassist.lessons.models import Lesson
 from peerassist.projects.models import Project
-from peerassist.projects.panels import LearningEvent, ProjectPanel
+
+if TYPE_CHECKING:
+    from peerassist.projects.panels import LearningEvent, ProjectPanel
 
 HOME_LESSONS = 5
 
@@ -36,6 +40,7 @@ def project_lessons_panel(actor: Actor, project: Project) -> ProjectPanel | None
         return None
     from peerassist.lessons.selectors import project_lessons
     from peerassist.projects.access import project_can_edit
+    from peerassist.projects.panels import ProjectPanel
 
     lessons = list(project_lessons(actor, project.pk)[:10])
     return ProjectPanel(
@@ -53,6 +58,8 @@ def project_lessons_panel(actor: Actor, project: Project) -> ProjectPanel | None
 
 
 def project_retrospect_events(actor: Actor, project: Project) -> list[LearningEvent]:
+    from peerassist.projects.panels import LearningEvent
+
     return [
         LearningEvent(
             kind="Retrospect",
