@@ -34,3 +34,4 @@ from peerassist.api import assists_live as _assists_live  # noqa: E402
 api.add_router("/assists", _assists_live.router)
 api.add_router("/analysis", "peerassist.api.analysis.router")
 api.add_router("/", "peerassist.api.lessons.router")
+api.add_router("/reports", "peerassist.api.reports.router")
