@@ -8,7 +8,7 @@ from peerassist.accounts.actors import Actor, actor_is_knowledge_manager, actor_
 from peerassist.accounts.models import User
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import Forbidden, NotFound
-from peerassist.projects.models import Project
+from peerassist.projects.models import BeforeActionReview, Enabler, LearningNeed, Project
 
 
 class ProjectNeed(Enum):
@@ -40,3 +40,45 @@ def project_can_edit(actor: Actor | None, project: Project) -> bool:
     if actor_is_knowledge_manager(actor, project.organisation_id):
         return True
     return project.members.filter(user=actor).exists()
+
+
+def access_bar(
+    actor: Actor | None, project_id: int, bar_id: int, *, need: ProjectNeed = ProjectNeed.VIEW
+) -> BeforeActionReview:
+    """A BAR of a project the actor may reach; a BAR of another project is not found."""
+    project = access_project(actor, project_id, need=need)
+    bar_id = ensure_id(bar_id, "Before Action Review")
+    bar = BeforeActionReview.objects.filter(pk=bar_id, project=project).first()
+    if bar is None:
+        raise NotFound("No such Before Action Review.")
+    bar.project = project
+    return bar
+
+
+def access_learning_need(
+    actor: Actor | None,
+    project_id: int,
+    bar_id: int,
+    need_id: int,
+    *,
+    need: ProjectNeed = ProjectNeed.VIEW,
+) -> LearningNeed:
+    bar = access_bar(actor, project_id, bar_id, need=need)
+    need_id = ensure_id(need_id, "learning need")
+    learning_need = LearningNeed.objects.filter(pk=need_id, bar=bar).first()
+    if learning_need is None:
+        raise NotFound("No such learning need.")
+    learning_need.bar = bar
+    return learning_need
+
+
+def access_enabler(
+    actor: Actor | None, project_id: int, enabler_id: int, *, need: ProjectNeed = ProjectNeed.VIEW
+) -> Enabler:
+    project = access_project(actor, project_id, need=need)
+    enabler_id = ensure_id(enabler_id, "enabler")
+    enabler = Enabler.objects.filter(pk=enabler_id, project=project).first()
+    if enabler is None:
+        raise NotFound("No such enabler.")
+    enabler.project = project
+    return enabler

@@ -1,34 +1,496 @@
-"""Project pages: list and search, and one project's learning events."""
+"""Project pages: projects, host teams, learning tools, Before Action Reviews and enablers.
+
+Views parse input, call ``projects.services`` and render; ``projects.access`` decides who
+reaches what. Every form posts and works without JavaScript; ``bar.js`` only adds autosave.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from peerassist.core.errors import NotFound
-from peerassist.projects.access import access_project
-from peerassist.projects.selectors import project_list
+from peerassist.accounts.actors import actor_organisation_ids
+from peerassist.accounts.models import Organisation, User
+from peerassist.core.errors import Forbidden, Invalid, NotFound
+from peerassist.projects import services
+from peerassist.projects.access import (
+    ProjectNeed,
+    access_bar,
+    access_enabler,
+    access_project,
+    project_can_edit,
+)
+from peerassist.projects.forms import (
+    BAR_QUESTIONS,
+    BarForm,
+    EnablerForm,
+    LearningNeedForm,
+    MemberForm,
+    ProjectForm,
+)
+from peerassist.projects.models import BeforeActionReview, LearningNeed
+from peerassist.projects.panels import project_panels
+from peerassist.projects.presenters import project_summary_rows, project_warnings
+from peerassist.projects.related import related_for_need
+from peerassist.projects.selectors import (
+    bar_learning_needs,
+    organisation_people,
+    project_enablers,
+    project_learning_events,
+    project_list,
+    project_list_with_team,
+    project_missing_enablers,
+    project_team,
+)
+from peerassist.projects.suggestions import suggested_enablers
+from peerassist.projects.tools import TOOLS, tool_by_slug, tool_start_url
+
+EDIT = ProjectNeed.EDIT
+View = Callable[..., HttpResponse]
 
 
-@login_required
+def domain_errors(view: View) -> View:
+    """Signed-in users only; NotFound becomes a 404 page, Forbidden a 403 page with its reason."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.detail) from None
+        except Forbidden as error:
+            raise PermissionDenied(error.detail) from None
+
+    return login_required(wrapped)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _form_error(form: Any, error: Invalid, field: str | None = None) -> None:
+    form.add_error(field if field in form.fields else None, error.detail)
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+@domain_errors
 def project_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    page = Paginator(project_list(actor=request.user, query=query), 20).get_page(  # type: ignore[arg-type]
+    page = Paginator(project_list_with_team(actor=_user(request), query=query), 20).get_page(
         request.GET.get("page")
     )
     return render(request, "projects/list.html", {"page": page, "query": query})
 
 
-@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    organisations = list(
+        Organisation.objects.filter(pk__in=actor_organisation_ids(_user(request))).order_by("name")
+    )
+    if not organisations:
+        raise PermissionDenied("You need to belong to an organisation to start a project.")
+    form = ProjectForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=_user(request), **form.cleaned_data)
+        except Invalid as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Project started. You are its host lead.")
+            return redirect("projects:detail", project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+@domain_errors
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = _user(request)
+    project = access_project(actor, project_id)
+    bars = list(project.bars.order_by("-created_at"))
+    context = {
+        "project": project,
+        "can_edit": project_can_edit(actor, project),
+        "summary_rows": project_summary_rows(project),
+        "warnings": project_warnings(project),
+        "team": list(project_team(project)),
+        "events": project_learning_events(actor, project),
+        "assists": project.peer_assists.order_by("-date", "-created_at"),
+        "draft_bar": next((b for b in bars if b.status == BeforeActionReview.Status.DRAFT), None),
+        "missing_enablers": list(project_missing_enablers(project)),
+        "enabler_count": project.enablers.count(),
+        "panels": project_panels(actor, project),
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access_project(_user(request), project_id, need=EDIT)
+    initial = {
+        name: getattr(project, name)
+        for name in (
+            "title",
+            "aim",
+            "care_setting",
+            "service",
+            "stage",
+            "start_date",
+            "key_decision_date",
+        )
+    }
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=_user(request), project=project, **form.cleaned_data)
+        except Invalid as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("projects:detail", project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def project_team_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = _user(request)
+    need = EDIT if request.method == "POST" else ProjectNeed.VIEW
+    project = access_project(actor, project_id, need=need)
+    people = list(organisation_people(project))
+    form = MemberForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.project_member_add(
+                actor=actor,
+                project=project,
+                user_id=form.cleaned_data["user_id"],
+                role=form.cleaned_data["role"],
+            )
+        except Invalid as error:
+            _form_error(form, error, "user_id")
+        else:
+            messages.success(
+                request,
+                f"{member.user.full_name} is on the host team "
+                f"as {member.get_role_display().lower()}.",
+            )
+            return redirect("projects:team", project.pk)
+    context = {
+        "project": project,
+        "team": list(project_team(project)),
+        "form": form,
+        "can_edit": project_can_edit(actor, project),
+    }
+    return render(request, "projects/team.html", context)
+
+
+@domain_errors
+@require_POST
+def project_member_remove(request: HttpRequest, project_id: int, member_id: int) -> HttpResponse:
+    project = access_project(_user(request), project_id, need=EDIT)
     try:
-        project = access_project(request.user, project_id)  # type: ignore[arg-type]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+        services.project_member_remove(actor=_user(request), project=project, member_id=member_id)
+    except Invalid as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, "Removed from the host team.")
+    return redirect("projects:team", project.pk)
+
+
+# --- learning tools -----------------------------------------------------------------------
+
+
+@domain_errors
+def tools_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/tools.html", {"tools": TOOLS})
+
+
+@domain_errors
+def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = tool_by_slug(slug)
+    if tool is None:
+        raise Http404("No such learning tool.")
+    projects = list(project_list(actor=_user(request))[:200])
+    error = ""
+    chosen = request.GET.get("project")
+    if chosen is not None:
+        try:
+            project = access_project(_user(request), chosen)  # type: ignore[arg-type]
+        except NotFound:
+            error = "Choose one of your organisation's projects."
+        else:
+            return HttpResponseRedirect(tool_start_url(tool, project))
     return render(
         request,
-        "projects/detail.html",
-        {"project": project, "assists": project.peer_assists.order_by("-date", "-created_at")},
+        "projects/tool_detail.html",
+        {"tool": tool, "projects": projects, "picker_error": error},
     )
+
+
+# --- Before Action Reviews ----------------------------------------------------------------
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def bar_start(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access_project(_user(request), project_id, need=EDIT)
+    if request.method == "POST":
+        bar = services.bar_create(actor=_user(request), project=project)
+        return redirect("projects:bar", project.pk, bar.pk)
+    drafts = list(project.bars.filter(status=BeforeActionReview.Status.DRAFT))
+    return render(request, "projects/bar_start.html", {"project": project, "drafts": drafts})
+
+
+class BarPost:
+    """What one submit of the BAR page asks for, parsed from the buttons and fields."""
+
+    def __init__(self, request: HttpRequest, needs: list[LearningNeed]) -> None:
+        data = request.POST
+        self.action = data.get("action", "save")
+        self.move = data.get("move", "")
+        self.delete = data.get("delete", "")
+        self.challenge = data.get("challenge", "")
+        self.need_edits: dict[int, dict[str, str]] = {}
+        for need in needs:
+            question = data.get(f"need-{need.pk}-question")
+            priority = data.get(f"need-{need.pk}-priority")
+            if question is None and priority is None:
+                continue
+            edits = {}
+            if question is not None and question.strip() != need.question:
+                edits["question"] = question
+            if priority is not None and priority != need.priority:
+                edits["priority"] = priority
+            if edits:
+                self.need_edits[need.pk] = edits
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse:
+    """The BAR: four questions and the learning needs, in one form that never drops typed text.
+
+    Every button (save, add a need, move, delete, add an enabler to the challenges) saves all
+    the answers as typed first, in one transaction: a rejected submit saves nothing and the
+    page comes back with every field as the person left it.
+    """
+    actor = _user(request)
+    need = EDIT if request.method == "POST" else ProjectNeed.VIEW
+    bar = access_bar(actor, project_id, bar_id, need=need)
+    project = bar.project
+    needs = list(bar_learning_needs(bar))
+    form = BarForm(
+        request.POST or None,
+        initial={q["name"]: getattr(bar, q["name"]) for q in BAR_QUESTIONS},
+    )
+    wants_new_need = request.method == "POST" and request.POST.get("action") == "add_need"
+    need_form = LearningNeedForm(request.POST if wants_new_need else None)
+    need_errors: dict[int, str] = {}
+    typed_needs: dict[int, dict[str, str]] = {}
+    if request.method == "POST":
+        post = BarPost(request, needs)
+        typed_needs = post.need_edits
+        forms_ok = form.is_valid() & (not wants_new_need or need_form.is_valid())
+        if forms_ok:
+            try:
+                message = _bar_apply(actor, bar, form, need_form, post, need_errors)
+            except Invalid as error:
+                if not need_errors:
+                    form.add_error(None, error.detail)
+            else:
+                messages.success(request, message)
+                anchor = "#learning-needs" if post.action != "save" or post.move else ""
+                url = reverse("projects:bar", args=[project.pk, bar.pk])
+                return HttpResponseRedirect(url + anchor)
+        if need_errors:
+            form.add_error(
+                None, "Check the learning needs: a question cannot be empty or too long."
+            )
+    rows = [
+        {
+            "need": n,
+            "question": typed_needs.get(n.pk, {}).get("question", n.question),
+            "priority": typed_needs.get(n.pk, {}).get("priority", n.priority),
+            "error": need_errors.get(n.pk, ""),
+            "related": related_for_need(actor, n),
+            "first": i == 0,
+            "last": i == len(needs) - 1,
+        }
+        for i, n in enumerate(needs)
+    ]
+    questions = [{**q, "field": form[q["name"]]} for q in BAR_QUESTIONS]
+    context = {
+        "project": project,
+        "bar": bar,
+        "form": form,
+        "need_form": need_form,
+        "questions": questions,
+        "rows": rows,
+        "priorities": LearningNeed.Priority.choices,
+        "missing_enablers": list(project_missing_enablers(project)),
+        "can_edit": project_can_edit(actor, project),
+    }
+    return render(request, "projects/bar.html", context)
+
+
+def _bar_apply(
+    actor: User,
+    bar: BeforeActionReview,
+    form: BarForm,
+    need_form: LearningNeedForm,
+    post: BarPost,
+    need_errors: dict[int, str],
+) -> str:
+    """Apply one BAR submit atomically; returns the message to show."""
+    with transaction.atomic():
+        status = BeforeActionReview.Status.COMPLETE if post.action == "complete" else None
+        services.bar_update(actor=actor, bar=bar, status=status, **form.cleaned_data)
+        needs = {n.pk: n for n in bar_learning_needs(bar)}
+        for need_id, edits in post.need_edits.items():
+            try:
+                services.learning_need_update(actor=actor, need=needs[need_id], **edits)
+            except Invalid as error:
+                need_errors[need_id] = error.detail
+        if need_errors:
+            raise Invalid("Check the learning needs.")
+        message = "Draft saved."
+        if post.action == "complete":
+            message = "Before Action Review saved and marked complete."
+        if post.action == "add_need":
+            services.learning_need_create(actor=actor, bar=bar, **need_form.cleaned_data)
+            message = "Learning need added."
+        if post.move:
+            move_id, _, direction = post.move.partition(":")
+            target = needs.get(_int(move_id))
+            if target is None:
+                raise Invalid("That learning need is no longer on the list.")
+            services.learning_need_move(actor=actor, need=target, direction=direction)
+            message = f"Moved “{target.question[:60]}” {direction}."
+        if post.delete:
+            target = needs.get(_int(post.delete))
+            if target is None:
+                raise Invalid("That learning need is no longer on the list.")
+            services.learning_need_delete(actor=actor, need=target)
+            message = f"Removed “{target.question[:60]}”."
+        if post.challenge:
+            enabler = access_enabler(actor, bar.project_id, post.challenge, need=EDIT)  # type: ignore[arg-type]
+            services.bar_challenge_add_enabler(actor=actor, bar=bar, enabler=enabler)
+            message = "Added the missing enabler to the challenges."
+        return message
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+# --- enablers -----------------------------------------------------------------------------
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def enablers_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    actor = _user(request)
+    need = EDIT if request.method == "POST" else ProjectNeed.VIEW
+    project = access_project(actor, project_id, need=need)
+    people = list(organisation_people(project))
+    form = EnablerForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enabler_create(actor=actor, project=project, **form.cleaned_data)
+        except Invalid as error:
+            _form_error(form, error, "owner_id" if error.code == "unknown_person" else None)
+        else:
+            messages.success(request, "Enabler recorded.")
+            return redirect(reverse("projects:enablers", args=[project.pk]) + "#enablers")
+    enablers = list(project_enablers(project))
+    recorded = {e.description for e in enablers}
+    context = {
+        "project": project,
+        "enablers": enablers,
+        "form": form,
+        "suggestions": [s for s in suggested_enablers() if s.description not in recorded],
+        "can_edit": project_can_edit(actor, project),
+        "has_bar": project.bars.exists(),
+    }
+    return render(request, "projects/enablers.html", context)
+
+
+@domain_errors
+@require_POST
+def enabler_add_suggested(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = access_project(_user(request), project_id, need=EDIT)
+    try:
+        enabler = services.enabler_add_suggested(
+            actor=_user(request), project=project, key=request.POST.get("key", "")
+        )
+    except Invalid as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request, f"Added “{enabler.description}” as missing. Set its status and owner."
+        )
+    return redirect(reverse("projects:enablers", args=[project.pk]) + "#enablers")
+
+
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def enabler_edit(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
+    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
+    project = enabler.project
+    people = list(organisation_people(project))
+    initial = {
+        "description": enabler.description,
+        "category": enabler.category,
+        "status": enabler.status,
+        "owner_id": enabler.owner_id,
+        "notes": enabler.notes,
+    }
+    form = EnablerForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enabler_update(actor=_user(request), enabler=enabler, **form.cleaned_data)
+        except Invalid as error:
+            _form_error(form, error, "owner_id" if error.code == "unknown_person" else None)
+        else:
+            messages.success(request, "Enabler saved.")
+            return redirect(reverse("projects:enablers", args=[project.pk]) + "#enablers")
+    return render(
+        request,
+        "projects/enabler_edit.html",
+        {"project": project, "enabler": enabler, "form": form},
+    )
+
+
+@domain_errors
+@require_POST
+def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
+    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
+    services.enabler_delete(actor=_user(request), enabler=enabler)
+    messages.success(request, f"Removed “{enabler.description}”.")
+    return redirect(reverse("projects:enablers", args=[project_id]) + "#enablers")
+
+
+@domain_errors
+@require_POST
+def enabler_to_need(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
+    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
+    need = services.learning_need_from_enabler(actor=_user(request), enabler=enabler)
+    messages.success(request, f"Added the learning need “{need.question}”.")
+    return redirect(reverse("projects:bar", args=[project_id, need.bar_id]) + "#learning-needs")
