@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "peerassist.lessons",
     "peerassist.reports",
     "peerassist.semantic",
+    "peerassist.finding",
     "peerassist.api",
 ]
 
