@@ -1,12 +1,13 @@
 from django.urls import path
 
-from peerassist.assists import views
+from peerassist.assists import views, views_board
 from peerassist.assists import views_planning as planning
 
 app_name = "assists"
 urlpatterns = [
     path("", views.assist_index, name="list"),
     path("<int:assist_id>/", views.assist_detail, name="detail"),
+    path("<int:assist_id>/board/", views_board.board, name="board"),
     # Planning (views_planning.py)
     path("new/<int:project_id>/", planning.plan_create, name="plan_create"),
     path("<int:assist_id>/plan/", planning.plan, name="plan"),

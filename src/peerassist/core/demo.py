@@ -18,6 +18,7 @@ DEMO_STEPS: list[str] = [
     "peerassist.accounts.demo.load",
     "peerassist.projects.demo.load",
     "peerassist.assists.demo.load",
+    "peerassist.assists.demo_live.load",
     "peerassist.lessons.demo.load",
 ]
 

@@ -1,0 +1,30 @@
+"""The live board page: a shell the board module (frontend/src/board.js) brings to life.
+
+Everything on the board is read and written through the API and pushed over the WebSocket
+(docs/realtime.md); the page itself only checks access and says what needs JavaScript.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from peerassist.assists.access import access_peer_assist
+from peerassist.assists.models import Note
+from peerassist.core.errors import NotFound
+
+
+def board(request: HttpRequest, assist_id: int) -> HttpResponse:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return redirect_to_login(request.get_full_path())
+    try:
+        assist = access_peer_assist(actor, assist_id)
+    except NotFound as error:
+        raise Http404(error.detail) from None
+    return render(
+        request,
+        "assists/board.html",
+        {"assist": assist, "kinds": Note.Kind.choices, "max_length": Note.MAX_LENGTH},
+    )
