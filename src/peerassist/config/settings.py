@@ -265,6 +265,10 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "sentence_transformers": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
     },
 }
 
