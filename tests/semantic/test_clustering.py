@@ -1,0 +1,105 @@
+"""Suggested themes: grouping by meaning, keyword titles and near-duplicate flags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from peerassist.semantic import embeddings
+from peerassist.semantic.clustering import keyword_titles, suggest_groups
+
+# Three plainly different topics, four notes each, worded differently within a topic.
+LABELLED = [
+    ("rooms", "There was no private room for confidential sessions"),
+    ("rooms", "Clinic rooms were always booked by outpatient clinics"),
+    ("rooms", "We hired a room at the community centre every Tuesday"),
+    ("rooms", "Ask the estates team for a dedicated quiet room"),
+    ("training", "The trauma-informed training course changed how nurses talk to clients"),
+    ("training", "Shadowing an experienced nurse taught more than classroom training"),
+    ("training", "Refresher training every six months kept the skills fresh"),
+    ("training", "New starters need the same training induction"),
+    ("money", "The commissioners funded the pilot for only one year"),
+    ("money", "Build a costed business case before the funding ends"),
+    ("money", "Charity money paid for the first year of the budget"),
+    ("money", "Finance wanted a return on investment figure"),
+]
+
+
+def _notes() -> list[tuple[int, str]]:
+    return [(i + 1, text) for i, (_, text) in enumerate(LABELLED)]
+
+
+def _labels_of(groups, count: int) -> list[int]:
+    labels = list(range(100, 100 + count))  # singletons keep their own label
+    for index, group in enumerate(groups):
+        for note_id in group.note_ids:
+            labels[note_id - 1] = index
+    return labels
+
+
+@pytest.fixture
+def tfidf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
+    monkeypatch.setattr(embeddings, "_backend", None)
+    yield
+    monkeypatch.setattr(embeddings, "_backend", None)
+
+
+def test_sentence_model_groups_notes_by_meaning() -> None:
+    """With the local model, the three topics come back as groups (adjusted Rand ≥ 0.5)."""
+    if embeddings.embedding_backend_name() != "sentence-model":
+        pytest.skip("the sentence model package is not installed here")
+    result = suggest_groups(_notes())
+    assert result.backend == "sentence-model"
+    assert "sentence" in result.backend_label
+    truth = [label for label, _ in LABELLED]
+    score = adjusted_rand_score(truth, _labels_of(result.groups, len(LABELLED)))
+    assert score >= 0.5, (score, [(g.title, g.note_ids) for g in result.groups])
+    assert all(len(group.note_ids) >= 2 for group in result.groups)
+
+
+def test_sentence_model_flags_near_duplicates() -> None:
+    if embeddings.embedding_backend_name() != "sentence-model":
+        pytest.skip("the sentence model package is not installed here")
+    notes = [
+        *_notes(),
+        (50, "There was no private room for the confidential sessions."),
+    ]
+    result = suggest_groups(notes)
+    assert (1, 50) in result.duplicates
+
+
+def test_tfidf_fallback_groups_notes_sharing_words_and_says_so(tfidf: None) -> None:
+    """Without the model, TF-IDF still groups notes that share words, and the label says so."""
+    notes = [
+        (1, "protected time for nurses"),
+        (2, "nurses need protected time"),
+        (3, "protected time for nurses in diaries"),
+        (4, "funding from commissioners ran out"),
+        (5, "commissioners cut the funding"),
+        (6, "funding from commissioners for one year"),
+    ]
+    result = suggest_groups(notes)
+    assert result.backend == "tfidf"
+    assert "TF-IDF" in result.backend_label
+    groups = sorted(sorted(g.note_ids) for g in result.groups)
+    assert groups == [[1, 2, 3], [4, 5, 6]]
+
+
+def test_fewer_than_two_notes_suggest_nothing(tfidf: None) -> None:
+    assert suggest_groups([(1, "only one")]).groups == []
+    assert suggest_groups([]).groups == []
+
+
+def test_titles_use_the_words_that_set_a_group_apart() -> None:
+    titles = keyword_titles(
+        [
+            ["room booking was hard", "no private room", "room noise"],
+            ["training course", "training refresher", "course for nurses"],
+        ]
+    )
+    assert titles[0].lower().startswith("room")
+    assert "training" in titles[1].lower()
+    assert keyword_titles([["the and of"]]) == ["Group 1"]
