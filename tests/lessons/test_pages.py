@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from peerassist.accounts.models import Membership, Organisation, User
+from peerassist.accounts.models import Organisation, User
 from peerassist.analysis.models import CfirConstruct
 from peerassist.lessons.models import Lesson, LessonReview
 from tests.factories import (
@@ -127,9 +127,7 @@ def test_valid_citations_are_kept_and_linked(member: User, project: Any) -> None
 
 def test_script_in_a_title_is_shown_as_text(member: User, project: Any) -> None:
     """Markup typed into a lesson is escaped on every page."""
-    lesson = LessonFactory(
-        project=project, title="<script>alert(1)</script>", lesson="<b>bold</b>"
-    )
+    lesson = LessonFactory(project=project, title="<script>alert(1)</script>", lesson="<b>bold</b>")
     client = signed_in(member)
     for path in (f"/lessons/{lesson.pk}/", "/lessons/", "/"):
         html = client.get(path).content.decode()
@@ -196,9 +194,10 @@ def test_review_flow_submit_return_resubmit_approve(
     ]
     assert signed_in(outsider).get(f"/lessons/{lesson.pk}/").status_code == 200
     # Review comments and history stay with the organisation.
-    assert "Please add the CFIR codes." not in signed_in(outsider).get(
-        f"/lessons/{lesson.pk}/"
-    ).content.decode()
+    assert (
+        "Please add the CFIR codes."
+        not in signed_in(outsider).get(f"/lessons/{lesson.pk}/").content.decode()
+    )
 
 
 def test_only_knowledge_managers_of_the_organisation_review(
@@ -209,12 +208,16 @@ def test_only_knowledge_managers_of_the_organisation_review(
     other_km = UserFactory(organisation=other_org, organisation__role="knowledge_manager")
     colleague = UserFactory(organisation=project.organisation)
     assert signed_in(colleague).get(f"/lessons/{lesson.pk}/review/").status_code == 404
-    assert signed_in(member).post(
-        f"/lessons/{lesson.pk}/review/", {"decision": "approve"}
-    ).status_code == 403
-    assert signed_in(other_km).post(
-        f"/lessons/{lesson.pk}/review/", {"decision": "approve"}
-    ).status_code == 404
+    assert (
+        signed_in(member).post(f"/lessons/{lesson.pk}/review/", {"decision": "approve"}).status_code
+        == 403
+    )
+    assert (
+        signed_in(other_km)
+        .post(f"/lessons/{lesson.pk}/review/", {"decision": "approve"})
+        .status_code
+        == 404
+    )
     lesson.refresh_from_db()
     assert lesson.status == "submitted"
 
@@ -227,11 +230,17 @@ def spread(org: Organisation, project: Any, member: User) -> dict[str, Lesson]:
     """One lesson of each kind in ``org``."""
     author = UserFactory(organisation=org)
     return {
-        "organisation": LessonFactory(project=project, title="Org lesson", visibility="organisation"),
+        "organisation": LessonFactory(
+            project=project, title="Org lesson", visibility="organisation"
+        ),
         "shared": LessonFactory(project=project, title="Shared lesson", visibility="shared"),
         "project": LessonFactory(project=project, title="Team lesson", visibility="project"),
         "draft": LessonFactory(
-            project=project, title="Draft lesson", status="draft", visibility="shared", author=author
+            project=project,
+            title="Draft lesson",
+            status="draft",
+            visibility="shared",
+            author=author,
         ),
         "public": LessonFactory(
             project=project, title="Public lesson", visibility="public", public_token="p" * 32
@@ -247,7 +256,9 @@ def _titles(client: Client, path: str) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/lessons/", "/lessons/export.csv", "/", "/lessons/insights/?scope=shared"])
+@pytest.mark.parametrize(
+    "path", ["/lessons/", "/lessons/export.csv", "/", "/lessons/insights/?scope=shared"]
+)
 def test_another_organisation_sees_only_shared_and_public_lessons(
     spread: dict[str, Lesson], outsider: User, path: str
 ) -> None:
@@ -319,7 +330,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(spread: dict[str, Lesson]) -> N
 
 def test_export_defuses_spreadsheet_formulas(member: User, project: Any) -> None:
     """A title starting with = is written with a leading apostrophe in the CSV."""
-    LessonFactory(project=project, title="=HYPERLINK(\"http://evil\")")
+    LessonFactory(project=project, title='=HYPERLINK("http://evil")')
     body = _titles(signed_in(member), "/lessons/export.csv")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[1][1].startswith("'=")
@@ -335,7 +346,6 @@ def test_lesson_list_query_count_does_not_grow(
     client = signed_in(member)
     client.get("/lessons/")
     import django.db
-
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(django.db.connection) as few:

@@ -36,6 +36,7 @@ from peerassist.lessons.models import (
     LessonsReport,
     Retrospect,
 )
+from peerassist.lessons.visibility import lesson_is_insider
 from peerassist.projects.access import project_can_edit
 from peerassist.projects.models import Project
 
@@ -273,7 +274,7 @@ def lesson_update(
 def lesson_submit(*, actor: User, lesson: Lesson) -> Lesson:
     """Send a draft or returned lesson to the organisation's knowledge managers."""
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    if lesson.status == Lesson.Status.SUBMITTED:
+    if lesson.status == Lesson.Status.SUBMITTED and lesson_is_insider(actor, lesson):
         return lesson  # a retried request changes nothing
     if lesson.status not in (Lesson.Status.DRAFT, Lesson.Status.RETURNED):
         raise Invalid(

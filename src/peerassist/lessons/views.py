@@ -269,7 +269,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_POST
 def lesson_submit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     actor = _user(request)
-    lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
+    lesson = access_lesson(actor, lesson_id)
     try:
         services.lesson_submit(actor=actor, lesson=lesson)
     except Invalid as error:
