@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from peerassist.projects.models import Project
 
@@ -227,14 +227,25 @@ def register_tool_start(slug: str, start: ToolStart) -> None:
     _starts[slug] = start
 
 
+# Pages of other apps that start a tool on a project, used when installed. An After Action
+# Review belongs to a peer assist or event, so it starts from the project page.
+START_URL_NAMES = {
+    "before-action-review": "projects:bar_start",
+    "peer-assist": "assists:plan_create",
+    "retrospect": "lessons:retrospect_create",
+    "lessons-learned-log": "lessons:log",
+}
+
+
 def tool_start_url(tool: LearningTool, project: Project) -> str:
-    """The page that starts the tool on the project; the project page until a tool has one."""
+    """The page that starts the tool on the project; the project page if there is none."""
     start = _starts.get(tool.slug)
     if start is not None:
         return start(project)
+    name = START_URL_NAMES.get(tool.slug)
+    if name is not None:
+        try:
+            return reverse(name, args=[project.pk])
+        except NoReverseMatch:
+            pass
     return reverse("projects:detail", args=[project.pk]) + "#learning-events"
-
-
-register_tool_start(
-    "before-action-review", lambda project: reverse("projects:bar_start", args=[project.pk])
-)
