@@ -263,7 +263,7 @@ def share_back(request: HttpRequest, assist_id: int) -> HttpResponse:
         raise Http404(error.detail) from None
     except Forbidden as error:
         return _forbidden(request, error)
-    form = ShareBackForm(request.POST or None)
+    form = ShareBackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             share_back_send(
@@ -325,7 +325,7 @@ def shared(request: HttpRequest, assist_id: int) -> HttpResponse:
         raise Http404(error.detail) from None
     except Forbidden as error:
         return _forbidden(request, error)
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             share_back_comment_add(
@@ -396,7 +396,7 @@ def aar(request: HttpRequest, assist_id: int) -> HttpResponse:
     can_edit = assist_can_plan(actor, assist)
     review = AfterActionReview.objects.filter(assist=assist).select_related("bar").first()
     initial = {name: getattr(review, name) for name in AAR_FIELDS} if review else {}
-    form = AarForm(request.POST or None, initial=initial)
+    form = AarForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if not can_edit:
             return _forbidden(

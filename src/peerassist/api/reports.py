@@ -1,7 +1,5 @@
 """Reports and follow-up over JSON: the session report, action lists, share-back and replies."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from django.http import HttpRequest
