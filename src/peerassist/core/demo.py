@@ -19,6 +19,7 @@ DEMO_STEPS: list[str] = [
     "peerassist.projects.demo.load",
     "peerassist.assists.demo.load",
     "peerassist.assists.demo_live.load",
+    "peerassist.analysis.demo.load",
     "peerassist.lessons.demo.load",
 ]
 
