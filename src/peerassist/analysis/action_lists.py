@@ -2,7 +2,8 @@
 
 Who sees what: a member of an organisation sees the actions of its projects; a person who
 owns an action sees it wherever it lives. Who changes what: the owner, the project's host
-team and the organisation's knowledge managers (``action_can_update``).
+team of its peer assist and the organisation's knowledge managers (``action_update`` in
+``analysis/services.py`` checks it; ``actions_updatable_ids`` mirrors it for lists).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from icalendar import Calendar, Event
 
 from peerassist.accounts.actors import Actor, actor_is_knowledge_manager, actor_organisation_ids
 from peerassist.accounts.models import User
+from peerassist.analysis.access import HOST_TEAM_ROLES
 from peerassist.analysis.models import Action
+from peerassist.assists.models import Participant
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
 from peerassist.projects.models import ProjectMember
@@ -105,34 +108,38 @@ def access_followup_action(actor: Actor | None, action_id: object) -> Action:
     return action
 
 
-def action_can_update(actor: Actor | None, action: Action) -> bool:
-    """The owner, the project's host team and the organisation's knowledge managers."""
-    if not isinstance(actor, User):
-        return False
-    if action.owner_id == actor.pk:
-        return True
-    if actor_is_knowledge_manager(actor, action.project.organisation_id):
-        return True
-    return ProjectMember.objects.filter(project_id=action.project_id, user=actor).exists()
-
-
 def actions_updatable_ids(actor: Actor | None, actions: list[Action]) -> set[int]:
-    """Which of these actions the actor may change, in at most two queries."""
-    if not isinstance(actor, User):
+    """Which of these actions the actor may change, in at most two queries.
+
+    The same rule as ``analysis.services.action_can_edit`` (which ``action_update``
+    enforces): the project's members, the organisation's knowledge managers, and the host
+    team of the action's peer assist.
+    """
+    if not isinstance(actor, User) or not actions:
         return set()
-    org_ids = {a.project.organisation_id for a in actions}
-    km_orgs = {o for o in org_ids if actor_is_knowledge_manager(actor, o)}
+    km_orgs = {
+        o
+        for o in {a.project.organisation_id for a in actions}
+        if actor_is_knowledge_manager(actor, o)
+    }
     host_projects = set(
         ProjectMember.objects.filter(
             user=actor, project_id__in={a.project_id for a in actions}
         ).values_list("project_id", flat=True)
     )
+    host_assists = set(
+        Participant.objects.filter(
+            user=actor,
+            role__in=HOST_TEAM_ROLES,
+            assist_id__in={a.assist_id for a in actions if a.assist_id},
+        ).values_list("assist_id", flat=True)
+    )
     return {
         a.pk
         for a in actions
-        if a.owner_id == actor.pk
-        or a.project.organisation_id in km_orgs
+        if a.project.organisation_id in km_orgs
         or a.project_id in host_projects
+        or a.assist_id in host_assists
     }
 
 

@@ -1,4 +1,4 @@
-"""Follow-up after a peer assist: action status, reminders, share-back, visitors' replies, AAR.
+"""Follow-up after a peer assist: reminders, share-back, visitors' replies, the AAR.
 
 Writes here follow the house rules (keyword-only, typed, atomic). E-mails go out from
 background tasks (django-tasks) and every one is recorded first (``reports.models``), so the
@@ -31,7 +31,7 @@ from django_tasks import task
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import Guest, User
 from peerassist.accounts.services import guest_token
-from peerassist.analysis.action_lists import action_can_update, due_text
+from peerassist.analysis.action_lists import due_text
 from peerassist.analysis.models import Action, AfterActionReview
 from peerassist.assists.access import assist_can_plan
 from peerassist.assists.models import Participant, PeerAssist, Status
@@ -44,31 +44,6 @@ REMINDER_DAYS_BEFORE = 3
 # The session has happened: there is something to share back.
 SHARE_BACK_STATUSES = {Status.ANALYSIS, Status.ACTIONS_AGREED, Status.FOLLOW_UP, Status.CLOSED}
 GUEST_LINK_DAYS = 60
-
-
-# --- Action status -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_status_set(*, actor: Actor | None, action: Action, status: str) -> Action:
-    """Move an action to a new status (owner, host team or knowledge manager only)."""
-    if status not in Action.Status.values:
-        raise Invalid(
-            "Choose one of: " + ", ".join(label for _, label in Action.Status.choices) + ".",
-            code="bad_status",
-        )
-    if not action_can_update(actor, action):
-        raise Forbidden(
-            "Only the action's owner, the host team and knowledge managers can change it.",
-            code="not_action_owner",
-        )
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    if locked.status == status:
-        return locked
-    locked.status = status
-    locked.completed_at = timezone.now() if status == Action.Status.DONE else None
-    locked.save(update_fields=["status", "completed_at", "updated_at"])
-    return locked
 
 
 # --- Reminders ---------------------------------------------------------------------------

@@ -35,12 +35,12 @@ from peerassist.analysis.action_lists import (
 from peerassist.analysis.followup import (
     AAR_FIELDS,
     aar_save,
-    action_status_set,
     share_back_comment_add,
     share_back_send,
     visitor_for_share_back,
 )
 from peerassist.analysis.models import Action, AfterActionReview
+from peerassist.analysis.services import action_update
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.assists.models import PeerAssist
 from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -153,7 +153,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
         raise Http404(error.detail) from None
     error_text = ""
     try:
-        action = action_status_set(
+        action = action_update(
             actor=request.user,  # type: ignore[arg-type]
             action=action,
             status=request.POST.get("status", ""),
