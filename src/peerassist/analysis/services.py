@@ -188,7 +188,9 @@ def _ensure_not_voting(assist: PeerAssist, what: str) -> None:
 
 
 @transaction.atomic
-def theme_create(*, access: AnalysisAccess, title: object, note_ids: Sequence[int] = ()) -> Theme:
+def theme_create(
+    *, access: AnalysisAccess, title: object, note_ids: Sequence[int | str] = ()
+) -> Theme:
     """A new theme at the end of the list, optionally with notes moved into it."""
     ensure_can_edit(access)
     title = _clean_text(title, what="theme title", limit=Theme.MAX_TITLE)
@@ -276,7 +278,7 @@ def theme_merge(*, access: AnalysisAccess, source: Theme, target: Theme) -> Them
 
 @transaction.atomic
 def theme_split(
-    *, access: AnalysisAccess, theme: Theme, note_ids: Sequence[int], title: object
+    *, access: AnalysisAccess, theme: Theme, note_ids: Sequence[int | str], title: object
 ) -> Theme:
     """Move the chosen notes of ``theme`` into a new theme at the end of the list."""
     ensure_can_edit(access)
@@ -290,7 +292,7 @@ def theme_split(
 
 
 @transaction.atomic
-def theme_reorder(*, access: AnalysisAccess, theme_ids: Sequence[int]) -> list[Theme]:
+def theme_reorder(*, access: AnalysisAccess, theme_ids: Sequence[int | str]) -> list[Theme]:
     """Put the themes in the given order (every theme of the peer assist, once)."""
     ensure_can_edit(access)
     assist = _lock(access.assist)
@@ -336,7 +338,9 @@ def note_place(*, access: AnalysisAccess, note: Note, theme: Theme | None) -> in
 
 
 @transaction.atomic
-def notes_place(*, access: AnalysisAccess, note_ids: Sequence[int], theme: Theme | None) -> int:
+def notes_place(
+    *, access: AnalysisAccess, note_ids: Sequence[int | str], theme: Theme | None
+) -> int:
     """Put several notes into a theme (or back to ungrouped) in one change."""
     ensure_can_edit(access)
     assist = _lock(access.assist)
@@ -592,7 +596,7 @@ def determinant_create(
     construct_ids: object,
     theme: Theme | None = None,
     note: Note | None = None,
-    evidence_note_ids: Sequence[int] = (),
+    evidence_note_ids: Sequence[int | str] = (),
     description: object = "",
 ) -> Determinant:
     """Code a theme or note as an enabler or barrier against CFIR 2.0 constructs."""
