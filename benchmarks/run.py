@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import capacity, fanout, memory, pages
+from benchmarks import capacity, fanout, memory, pages, search
 from benchmarks.harness import write_json
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "capacity": lambda quick, runs: capacity.run(quick=quick),
     "memory": lambda quick, runs: memory.run(quick=quick),
     "pages": lambda quick, runs: pages.run(quick=quick),
+    "search": lambda quick, runs: search.run(quick=quick),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -194,7 +195,7 @@ def test_filters_narrow_results(
     api.login(member)
     assert set(api_ids(api, q="rota")) == {barrier.pk, enabler.pk, shared.pk}
     assert api_ids(api, q="rota", valence="barrier") == [barrier.pk]
-    assert api_ids(api, q="rota", construct=construct.code) == [barrier.pk]
+    assert api_ids(api, q="rota", construct_code=construct.code) == [barrier.pk]
     assert api_ids(api, q="rota", domain=construct.domain) == [barrier.pk]
     assert api_ids(api, q="rota", setting="pharmacy") == [barrier.pk]
     assert api_ids(api, q="rota", evidence="research") == [barrier.pk]
@@ -240,17 +241,23 @@ def test_api_needs_a_signed_in_user(api: ApiClient) -> None:
 
 
 def test_semantic_search_finds_meaning_without_shared_words(
-    member: User, org: Organisation, sentence_model: None
+    member: User,
+    org: Organisation,
+    sentence_model: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """With the sentence model, 'staff burnout' finds a lesson about exhausted nurses."""
-    lesson = LessonFactory(
-        project=ProjectFactory(organisation=org),
-        title="Exhausted nurses left the ward",
-        lesson="Tired nursing staff quit after months of overtime and stress.",
-    )
-    LessonFactory(
-        project=ProjectFactory(organisation=org), title="Car park barrier", lesson="Fix the gate."
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the embedding task runs on commit
+        lesson = LessonFactory(
+            project=ProjectFactory(organisation=org),
+            title="Exhausted nurses left the ward",
+            lesson="Tired nursing staff quit after months of overtime and stress.",
+        )
+        LessonFactory(
+            project=ProjectFactory(organisation=org),
+            title="Car park barrier",
+            lesson="Fix the gate.",
+        )
     result = lesson_search(actor=member, query="staff burnout")
     assert result.hits and result.hits[0].lesson.pk == lesson.pk
     assert any("similar in meaning" in r.lower() for r in result.hits[0].reasons)

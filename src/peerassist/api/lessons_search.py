@@ -19,7 +19,7 @@ class SearchParams(Schema):
     q: str = Field("", max_length=1000)
     valence: str = Field("", max_length=10)
     domain: str = Field("", max_length=60)
-    construct: str = Field("", max_length=20)
+    construct_code: str = Field("", max_length=20)
     setting: str = Field("", max_length=120)
     organisation: int | None = Field(None, ge=1)
     evidence: str = Field("", max_length=12)
@@ -68,7 +68,7 @@ def search_lessons(request: HttpRequest, params: Query[SearchParams]) -> dict[st
         filters=LessonFilters(
             valence=params.valence,
             domain=params.domain,
-            construct=params.construct,
+            construct=params.construct_code,
             setting=params.setting,
             organisation=params.organisation,
             evidence=params.evidence,
@@ -179,14 +179,14 @@ def people_for_need(request: HttpRequest, need_id: int) -> list[dict[str, object
 
 class SubscriptionIn(Schema):
     kind: str = Field(..., max_length=10)
-    construct: str = Field("", max_length=20)
+    construct_code: str = Field("", max_length=20)
     value: str = Field("", max_length=120)
 
 
 class SubscriptionOut(Schema):
     id: int
     kind: str
-    construct: str | None
+    construct_code: str | None
     value: str
     description: str
 
@@ -195,7 +195,7 @@ def _subscription_out(subscription: Subscription) -> dict[str, object]:
     return {
         "id": subscription.pk,
         "kind": subscription.kind,
-        "construct": subscription.construct.code if subscription.construct else None,
+        "construct_code": subscription.construct.code if subscription.construct else None,
         "value": subscription.value,
         "description": subscription.describe(),
     }
@@ -205,7 +205,7 @@ def _subscription_out(subscription: Subscription) -> dict[str, object]:
 def subscription_list(request: HttpRequest) -> list[dict[str, object]]:
     return [
         _subscription_out(s)
-        for s in Subscription.objects.filter(user=request.auth).select_related("construct")  # type: ignore[attr-defined, misc]
+        for s in Subscription.objects.filter(user=request.auth).select_related("construct")  # type: ignore[attr-defined]
     ]
 
 
@@ -220,7 +220,7 @@ def subscription_create(
     subscription = subscriptions.subscription_create(
         user=request.auth,  # type: ignore[attr-defined]
         kind=body.kind,
-        construct_code=body.construct,
+        construct_code=body.construct_code,
         value=body.value,
     )
     return 201, _subscription_out(subscription)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -16,6 +16,12 @@ from peerassist.lessons.search import LessonFilters
 from peerassist.lessons.visibility import lessons_visible
 
 ANY = [("", "Any")]
+
+
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
 MAX_QUERY = 1000
 
 
@@ -67,17 +73,17 @@ class LessonSearchForm(NhsForm):
 
     def __init__(self, *args: Any, actor: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["valence"].choices = ANY + list(Lesson.Valence.choices)
-        self.fields["evidence"].choices = ANY + list(Lesson.Evidence.choices)
-        self.fields["domain"].choices = ANY + domain_choices()
-        self.fields["construct"].choices = ANY + construct_choices(actor)
+        _choices(self, "valence").choices = ANY + list(Lesson.Valence.choices)
+        _choices(self, "evidence").choices = ANY + list(Lesson.Evidence.choices)
+        _choices(self, "domain").choices = ANY + domain_choices()
+        _choices(self, "construct").choices = ANY + construct_choices(actor)
         organisations = Organisation.objects.filter(
             pk__in=lessons_visible(actor).values("organisation_id")
         ).order_by("name")
-        self.fields["organisation"].choices = ANY + [(o.pk, o.name) for o in organisations]
+        _choices(self, "organisation").choices = ANY + [(o.pk, o.name) for o in organisations]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("published_from"), data.get("published_to")
         if start and end and start > end:
             self.add_error(
@@ -112,10 +118,13 @@ class SubscriptionForm(NhsForm):
 
     def __init__(self, *args: Any, actor: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["construct"].choices = [("", "Choose a construct"), *construct_choices(actor)]
+        _choices(self, "construct").choices = [
+            ("", "Choose a construct"),
+            *construct_choices(actor),
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if kind == Subscription.Kind.CONSTRUCT and not data.get("construct"):
             self.add_error("construct", "Choose the CFIR construct to follow")

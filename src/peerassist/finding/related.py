@@ -21,6 +21,7 @@ from peerassist.lessons.highlight import matched_words
 from peerassist.lessons.models import Lesson
 from peerassist.lessons.search import MIN_SIMILARITY, lesson_url, rank_lessons, similarity_band
 from peerassist.projects.models import LearningNeed
+from peerassist.projects.related import RelatedItem, register_related_finder, search_terms
 from peerassist.semantic import embeddings
 from peerassist.semantic.index import nearest, vectors_upsert
 from peerassist.semantic.models import SemanticVector
@@ -146,8 +147,6 @@ def related_assists(
 
 
 def _words(text: str) -> list[str]:
-    from peerassist.projects.related import search_terms
-
     return search_terms(text)
 
 
@@ -161,10 +160,8 @@ def related_for_learning_need(
     return sorted(lessons + assists, key=lambda m: -m.score)[:limit]
 
 
-def lessons_finder(actor: Actor, need: LearningNeed) -> list:  # type: ignore[type-arg]
+def lessons_finder(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
     """The lesson half, as ``RelatedItem``s for the BAR and planning panel."""
-    from peerassist.projects.related import RelatedItem
-
     return [
         RelatedItem(
             kind="Lesson",
@@ -179,8 +176,5 @@ def lessons_finder(actor: Actor, need: LearningNeed) -> list:  # type: ignore[ty
 
 
 def register() -> None:
-    try:
-        from peerassist.projects.related import register_related_finder
-    except ImportError:  # the panel's registry is not installed
-        return
+    """Add the lesson finder to the BAR and planning panel (called from FindingConfig.ready)."""
     register_related_finder(lessons_finder)

@@ -103,9 +103,9 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         "finding/subscriptions.html",
         {
             "form": form,
-            "subscriptions": Subscription.objects.filter(user=request.user).select_related(
-                "construct"
-            ),
+            "subscriptions": Subscription.objects.filter(
+                user=request.user  # type: ignore[misc]
+            ).select_related("construct"),
         },
     )
 

@@ -81,7 +81,7 @@ class ParsedQuery:
 
     def relaxed(self) -> ParsedQuery:
         """The same words with OR between them: for "nothing matched every word"."""
-        words = [(w,) for w in self.words]
+        words: list[tuple[str, ...]] = [(w,) for w in self.words]
         return ParsedQuery(terms=words, excluded=self.excluded, any_of=True)
 
 
