@@ -89,6 +89,7 @@ function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    else if (key === "for") node.htmlFor = value;
     else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role" || key === "id")
       node.setAttribute(key, value === true ? "" : value);
     else node[key] = value;
@@ -135,6 +136,8 @@ const state = {
   version: 0,
   notes: new Map(), // id -> note as the server shaped it for me
   withheld: new Set(), // ids of notes hidden from me under private writing
+  deleted: new Set(), // ids of notes known to be deleted
+  resyncAgain: null,
   withheldNeeds: new Map(), // withheld note id -> its column, so columns can count them
   editingMode: "edit",
   cards: new Map(), // id -> card element
@@ -211,7 +214,11 @@ function retryable(error) {
 // Sync: full load, catch-up since a version, and events
 
 async function resync(full = false) {
-  if (state.resyncing) return state.resyncing;
+  if (state.resyncing) {
+    // Asked again while a fetch is out: fetch once more afterwards, so nothing newer is missed.
+    state.resyncAgain = state.resyncAgain || (full ? "full" : "since");
+    return state.resyncing;
+  }
   state.resyncing = (async () => {
     try {
       const since = full || !state.board ? "" : `?since=${state.version}`;
@@ -221,6 +228,9 @@ async function resync(full = false) {
       if (error instanceof HttpError && error.status === 404) gone();
     } finally {
       state.resyncing = null;
+      const again = state.resyncAgain;
+      state.resyncAgain = null;
+      if (again) resync(again === "full");
     }
   })();
   return state.resyncing;
@@ -228,6 +238,14 @@ async function resync(full = false) {
 
 function applyBoard(data, full) {
   const firstLoad = !state.board;
+  if (!firstLoad && !full && data.version < state.version) {
+    // An answer overtaken by newer events: take its notes (each checks its own version),
+    // keep the newer phase and controls.
+    for (const note of data.notes) applyNote(note, { quiet: false, created: true });
+    renderCounts();
+    return;
+  }
+  const versionBefore = state.version;
   const phaseBefore = state.board?.phase;
   if (full) {
     state.notes.clear();
@@ -238,10 +256,12 @@ function applyBoard(data, full) {
   }
   state.board = { ...(state.board || {}), ...data, notes: undefined };
   if (full || firstLoad) renderColumns();
-  for (const note of data.notes) applyNote(note, { quiet: firstLoad || full });
+  // Notes fetched after a gap are as new as pushed ones, so they are announced too.
+  for (const note of data.notes) applyNote(note, { quiet: firstLoad || full, created: true });
   state.version = Math.max(full ? data.version : state.version, data.version);
   renderAll();
   if (!firstLoad && phaseBefore && phaseBefore !== data.phase) announcePhase();
+  if (full && versionBefore > data.version) setTimeout(() => resync(), 0);
   if (firstLoad) {
     show($("loading"), false);
     show($("app"), true);
@@ -315,6 +335,7 @@ function applyNote(note, { quiet = true, created = false } = {}) {
   state.withheld.delete(note.id);
   state.withheldNeeds.delete(note.id);
   if (note.deleted) {
+    state.deleted.add(note.id);
     state.notes.delete(note.id);
     state.cards.get(note.id)?.remove();
     state.cards.delete(note.id);
@@ -328,7 +349,10 @@ function applyNote(note, { quiet = true, created = false } = {}) {
     state.withheldNeeds.set(note.id, note.learning_need_id ?? null);
     return;
   }
-  const isNew = !state.notes.has(note.id);
+  if (state.deleted.has(note.id)) return; // deletion is final; this copy is older
+  const known = state.notes.get(note.id);
+  if (known && note.version < known.version) return; // an older copy of what is shown
+  const isNew = !known;
   state.notes.set(note.id, note);
   // The server has it: drop any pending copy with the same client id.
   const before = state.pending.length;
@@ -644,6 +668,9 @@ function renderCard(note) {
         ),
   );
   const list = columnList(note.learning_need_id);
+  if (editing && card?.querySelector("[data-edit-form]")) {
+    return card; // keep what the person is typing; the saved version shows after Save
+  }
   if (card && card.parentElement === list) {
     const hadFocus = card.contains(document.activeElement);
     const focusedAction = document.activeElement?.dataset?.noteAction;
@@ -674,7 +701,7 @@ function editForm(note) {
   const correcting = state.editingMode === "correct";
   const form = el(
     "form",
-    { class: "pa-note__edit", "data-edit-form": note.id, novalidate: true },
+    { class: "pa-note__edit", "data-edit-form": note.id, noValidate: true },
     el("label", { class: "nhsuk-label", for: id, text: correcting ? "Correct what you said" : "Edit the note" }),
     el("p", { class: "nhsuk-error-message", "data-edit-error": true, hidden: true }),
     el("textarea", { class: "nhsuk-textarea", id, rows: 3, maxLength, value: note.text }),
