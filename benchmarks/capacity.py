@@ -9,20 +9,20 @@ server gets the same steps. The server's CPU use per step tells whether the serv
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import (
     RESULTS,
     LoadResult,
     baseline_server,
+    cpu_seconds,
     participant_specs,
     run_load,
     seed,
     server_stack,
     table,
+    wait_idle,
     write_json,
 )
 from benchmarks.svg import line_chart
@@ -33,15 +33,10 @@ STEPS = [10, 20, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960]
 QUICK_STEPS = [10, 40, 80, 160, 320]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _step(
     specs: list[dict[str, Any]], total: float, duration: float, mode: str, pid: int
 ) -> tuple[LoadResult, float]:
+    wait_idle(pid)
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
     result = run_load(specs, mode=mode, rate=total / PEOPLE, duration=duration, drain=2.0)
     cpu = (cpu_seconds(pid) - cpu0) / (time.monotonic() - t0) * 100

@@ -71,6 +71,7 @@ class LiveClient:
         self.csrf = secrets.token_hex(16)
         self.cookie = f"sessionid={session_key}; csrftoken={self.csrf}"
         self.on_note = on_note
+        self.on_event: Callable[[dict[str, Any]], None] | None = None  # every frame, raw
         self.backoff_cap = backoff_cap
         self.request_timeout = request_timeout
         self.version = 0
@@ -154,6 +155,8 @@ class LiveClient:
     def _on_frame(self, raw: str | bytes) -> None:
         now = time.monotonic()
         event = json.loads(raw)
+        if self.on_event is not None:
+            self.on_event(event)
         kind = event.get("type")
         version = event.get("version")
         if kind == "hello":

@@ -21,6 +21,7 @@ from benchmarks.harness import (
     server_stack,
     services_available,
     table,
+    wait_idle,
     write_json,
 )
 from benchmarks.svg import line_chart
@@ -54,14 +55,18 @@ def run(*, quick: bool = False, runs: int = 3, rate: float = 1.0) -> dict[str, A
     with server_stack("sqlite") as stack:
         sessions = seed(stack, [n for _ in range(runs) for n in sizes])
         server = stack.start_server()
-        with baseline_server() as (base_url, _):
+        assert server.proc is not None
+        with baseline_server() as (base_url, base_proc):
             for r in range(runs):
                 for i, n in enumerate(sizes):
                     session = sessions[r * len(sizes) + i]
                     specs = participant_specs([session], [server.url])
+                    wait_idle(server.proc.pid)
                     result = run_load(specs, rate=rate, duration=duration)
                     ours[n].append(result)
                     _progress(f"single n={n} run={r + 1}", result)
+                    wait_idle(server.proc.pid)
+                    wait_idle(base_proc.pid)
                     result = run_load(
                         _baseline_specs([session], base_url),
                         mode="baseline",
@@ -133,13 +138,19 @@ def _multi(*, quick: bool, runs: int, rate: float) -> dict[str, Any]:
     with server_stack("postgres") as stack:
         sessions = seed(stack, [20] * (10 * runs))
         a, b = stack.start_server(), stack.start_server()
-        with baseline_server() as (base_url, _):
+        assert a.proc is not None and b.proc is not None
+        with baseline_server() as (base_url, base_proc):
             for r in range(runs):
                 chunk = sessions[r * 10 : (r + 1) * 10]
                 specs = participant_specs(chunk, [a.url, b.url], spread=True)
+                wait_idle(a.proc.pid)
+                wait_idle(b.proc.pid)
                 result = run_load(specs, rate=rate, duration=duration)
                 results.append(result)
                 _progress(f"two processes 200 run={r + 1}", result)
+                wait_idle(a.proc.pid)
+                wait_idle(b.proc.pid)
+                wait_idle(base_proc.pid)
                 result = run_load(
                     participant_specs(chunk, [base_url]),
                     mode="baseline",

@@ -125,6 +125,28 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, *, below: float = 10.0, window: float = 0.5, timeout: float = 60) -> float:
+    """Wait until the process uses less than ``below`` % CPU (a backlog from the last run
+    finished), at most ``timeout`` seconds; returns the seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if (cpu_seconds(pid) - before) / window * 100 < below:
+            break
+    return time.monotonic() - start
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 # --- the baseline -------------------------------------------------------------------------
 @contextmanager
 def baseline_server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
@@ -170,6 +192,7 @@ class LoadResult:
     ack_p50: float | None = None
     ack_p99: float | None = None
     achieved_notes_per_s: float = 0.0
+    load_average: float = 0.0  # the machine's 1-minute load average as the run began
     connect_errors: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -213,6 +236,7 @@ def run_load(
     timeout: float = 300.0,
 ) -> LoadResult:
     """Drive ``specs`` from ``processes`` client processes and measure what they saw."""
+    load_before = load_average()
     workdir = Path(tempfile.mkdtemp(prefix="pa-load-"))
     procs: list[tuple[subprocess.Popen[str], Path]] = []
     processes = max(1, min(processes, len(specs)))
@@ -261,7 +285,9 @@ def run_load(
                 proc.kill()
                 proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)
-    return summarise(outputs, participants=len(specs), rate=rate, duration=duration)
+    result = summarise(outputs, participants=len(specs), rate=rate, duration=duration)
+    result.load_average = load_before
+    return result
 
 
 def summarise(
