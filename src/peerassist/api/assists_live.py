@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
@@ -32,21 +33,21 @@ class NoteIn(Schema):
     kind: str = Note.Kind.INSIGHT
     learning_need_id: int | None = None
     spoken_by_id: int | None = None
-    anonymous: bool = False
-    confirm_sensitive: bool = False
+    anonymous: StrictBool = False
+    confirm_sensitive: StrictBool = False
 
 
 class NotePatch(Schema):
     text: str | None = Field(default=None, max_length=MAX_TEXT)
     kind: str | None = None
     learning_need_id: int | None = None
-    hidden: bool | None = None
-    confirm_sensitive: bool = False
+    hidden: StrictBool | None = None
+    confirm_sensitive: StrictBool = False
 
 
 class ConfirmIn(Schema):
     text: str | None = Field(default=None, max_length=MAX_TEXT)
-    confirm_sensitive: bool = False
+    confirm_sensitive: StrictBool = False
 
 
 class PhaseIn(Schema):
@@ -56,9 +57,9 @@ class PhaseIn(Schema):
 
 
 class ControlsIn(Schema):
-    anonymous: bool | None = None
-    private_writing: bool | None = None
-    locked: bool | None = None
+    anonymous: StrictBool | None = None
+    private_writing: StrictBool | None = None
+    locked: StrictBool | None = None
     spotlight_note_id: int | None = None
     spotlight_need_id: int | None = None
     timer: Literal["start", "pause", "reset"] | None = None
@@ -67,7 +68,7 @@ class ControlsIn(Schema):
 
 
 class PresenceIn(Schema):
-    done: bool
+    done: StrictBool
 
 
 class TakeawayIn(Schema):
