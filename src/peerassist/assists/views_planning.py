@@ -484,8 +484,9 @@ def attachment_upload(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > settings.MAX_UPLOAD_BYTES + 64 * 1024:
         # Refuse before reading the body: the file is not parsed or stored.
-        form = AttachmentForm()
-        form.add_error(None, services_planning.upload_limit_message())
+        form = AttachmentForm(data={})
+        form.is_valid()
+        form.errors["file"] = form.error_class([services_planning.upload_limit_message()])
         return _briefing_page(request, presenter, form, 413)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
