@@ -127,6 +127,18 @@ def load() -> None:
             },
         )
         visitors.append(participant)
+    # A visitor with an account elsewhere (the council lead), to try the read-only view.
+    council_lead = demo_user("lead@eastbridge.example")
+    Participant.objects.get_or_create(
+        assist=assist,
+        user=council_lead,
+        role=Participant.Role.VISITOR,
+        defaults={
+            "display_name": council_lead.full_name,
+            "organisation_name": "Eastbridge City Council",
+            "rsvp": Participant.Rsvp.ACCEPTED,
+        },
+    )
     needs = list(LearningNeed.objects.filter(bar=bar).order_by("order")) if bar else []
     note_taker = people["note.taker@northmoor.example"]
     notes: list[Note] = []
