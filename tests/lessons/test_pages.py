@@ -88,7 +88,7 @@ def test_the_form_groups_constructs_by_domain_and_works_without_javascript(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"title": "", "lesson": ""}, "This field is required."),
+        ({"title": "", "lesson": ""}, "Enter a title for the lesson."),
         (
             {"evidence_level": "research", "citations": "not a doi"},
             "is not a DOI",

@@ -13,7 +13,11 @@ from peerassist.lessons.services import CITATION_HELP, citations_clean
 
 
 class LessonForm(NhsForm):
-    title = forms.CharField(max_length=200, help_text="One line a busy reader can scan.")
+    title = forms.CharField(
+        max_length=200,
+        help_text="One line a busy reader can scan.",
+        error_messages={"required": "Enter a title for the lesson."},
+    )
     context = forms.CharField(
         required=False,
         max_length=10000,
@@ -31,6 +35,7 @@ class LessonForm(NhsForm):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What another team should know.",
+        error_messages={"required": "Enter the lesson: what another team should know."},
     )
     recommendation = forms.CharField(
         required=False,
@@ -115,6 +120,7 @@ class ReviewForm(NhsForm):
             ("reject", "Reject"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve, return or reject."},
     )
     comment = forms.CharField(
         label="Comments for the author",
@@ -136,6 +142,7 @@ class LogEntryForm(NhsForm):
     text = forms.CharField(
         label="What you noticed",
         max_length=2000,
+        error_messages={"required": "Enter what you noticed."},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A sentence or two is enough; you can turn it into a lesson later.",
     )

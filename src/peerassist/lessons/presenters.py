@@ -65,7 +65,7 @@ def lesson_provenance(lesson: Lesson, *, inside: bool) -> list[Link]:
         elif kind == Lesson.Source.AAR and lesson.assist_id:
             url = _url("analysis:aar", lesson.assist_id)
         elif kind in (Lesson.Source.THEME, Lesson.Source.DETERMINANT) and lesson.assist_id:
-            url = _url("analysis:board", lesson.assist_id)
+            url = _url("analysis:analysis", lesson.assist_id)
     links.append(Link(f"Source: {label}", url))
     return links
 
