@@ -114,15 +114,6 @@ function show(node, visible) {
 }
 
 const KIND_LABELS = { insight: "Insight", tip: "Tip", risk: "Risk", question: "Question", resource: "Resource" };
-const VERSIONED = new Set([
-  "note.created",
-  "note.updated",
-  "note.deleted",
-  "phase.changed",
-  "controls.changed",
-  "takeaway.saved",
-  "closing.saved",
-]);
 
 // ---------------------------------------------------------------------------------------
 // State
@@ -281,7 +272,8 @@ function handleEvent(event) {
   if (event.type === "error") {
     return;
   }
-  if (!VERSIONED.has(event.type) || typeof event.version !== "number") return;
+  // Types this board does not show (the analysis page's) still move the version on.
+  if (typeof event.version !== "number") return;
   if (event.version <= state.version) return; // seen already (or fetched)
   if (event.version > state.version + 1) {
     resync(); // a gap: fetch what was missed instead of guessing
