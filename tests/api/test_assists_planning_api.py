@@ -449,3 +449,22 @@ def test_agenda_list_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         api.get(f"{BASE}/{cast.assist.pk}")
+
+
+def test_patch_with_nulls_keeps_required_fields(cast: Cast) -> None:
+    """Sending null for a field that cannot be empty leaves it as it was (never a 500)."""
+    api = client_for(cast, "host")
+    response = api.patch(f"{BASE}/{cast.assist.pk}", {"title": None, "mode": None, "date": None})
+    assert response.status_code == 200
+    assert response.json()["title"] == cast.assist.title
+    assert response.json()["date"] is None
+
+
+def test_a_facilitator_from_the_host_team_is_warned_about(cast: Cast) -> None:
+    """Making a host team member the facilitator shows the warning with its reason."""
+    api = client_for(cast, "host")
+    url = f"{BASE}/{cast.assist.pk}"
+    assert "facilitator_in_host_team" not in {w["code"] for w in api.get(url).json()["warnings"]}
+    api.post(f"{url}/participants", {"user_id": cast.host.pk, "role": "facilitator"})
+    warnings = {w["code"]: w for w in api.get(url).json()["warnings"]}
+    assert "outside the host team" in warnings["facilitator_in_host_team"]["reason"]

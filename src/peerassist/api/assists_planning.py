@@ -121,7 +121,7 @@ class AgendaItemIn(Schema):
     phase: str
     lead: str = AgendaItem.Lead.ALL
     minutes: int = 15
-    guidance: str = Field("", max_length=2000)
+    guidance: str | None = Field(None, max_length=2000)
 
 
 class AgendaItemOut(Schema):
@@ -341,7 +341,14 @@ def assist_patch(request: HttpRequest, assist_id: int, payload: PlanPatch) -> di
         "ends_at": assist.ends_at,
         "bar_id": assist.bar_id,
     }
-    current.update(payload.dict(exclude_unset=True))
+    nullable = {"date", "starts_at", "ends_at", "bar_id"}
+    current.update(
+        {
+            k: v
+            for k, v in payload.dict(exclude_unset=True).items()
+            if v is not None or k in nullable
+        }
+    )
     assist = services_planning.assist_update(assist=assist, fields=_fields(current))
     return _assist_out(assist, request.auth)  # type: ignore[attr-defined]
 
@@ -366,7 +373,9 @@ def agenda_template(request: HttpRequest, assist_id: int, payload: TemplateIn) -
 @router.post("/{assist_id}/agenda", response={201: AgendaItemOut}, summary="Add an agenda item")
 def agenda_add(request: HttpRequest, assist_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
-    item = agenda_services.agenda_item_add(assist=assist, **payload.dict())
+    data = payload.dict()
+    data["guidance"] = data["guidance"] or ""
+    item = agenda_services.agenda_item_add(assist=assist, **data)
     return Status(201, item)
 
 

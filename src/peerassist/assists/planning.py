@@ -86,6 +86,9 @@ def plan_facts(overview: PlanOverview) -> PlanFacts:
         if p.role == Role.VISITOR and p.rsvp != Participant.Rsvp.DECLINED
     ]
     ticks = logistics_ticks(assist)
+    host_ids = overview.host_user_ids | {
+        p.user_id for p in overview.participants if p.is_host and p.user_id is not None
+    }
     return PlanFacts(
         total_minutes=sum(i.minutes for i in overview.agenda),
         host_presentation_minutes=agenda_host_presentation_minutes(overview.agenda),
@@ -93,7 +96,7 @@ def plan_facts(overview: PlanOverview) -> PlanFacts:
         key_decision_date=assist.project.key_decision_date,
         project_start_date=assist.project.start_date,
         facilitator_in_host_team=any(
-            p.user_id is not None and p.user_id in overview.host_user_ids for p in facilitators
+            p.user_id is not None and p.user_id in host_ids for p in facilitators
         ),
         visitor_count=len(visitors),
         has_briefing_pack=bool(overview.attachments) or ticks.get("briefing_sent", False),
