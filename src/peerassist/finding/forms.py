@@ -49,7 +49,9 @@ def domain_choices() -> list[tuple[str, str]]:
 class LessonSearchForm(NhsForm):
     """The search box and filters; every field optional, every value checked."""
 
-    q = forms.CharField(label="Search lessons", required=False, max_length=MAX_QUERY, strip=True)
+    q = forms.CharField(
+        label="Words to search for", required=False, max_length=MAX_QUERY, strip=True
+    )
     valence = forms.ChoiceField(label="Enabler or barrier", required=False)
     domain = forms.ChoiceField(label="CFIR domain", required=False)
     construct = forms.ChoiceField(label="CFIR construct", required=False)

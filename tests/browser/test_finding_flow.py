@@ -1,0 +1,81 @@
+"""Chromium: find a lesson another organisation shared, by search and from the BAR panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peerassist.projects.demo import HAT_TITLE
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+HOST_LEAD = "host.lead@northmoor.example"
+SHARED_BY_COUNCIL = "Protected time in diaries got staff into the room"
+SHOTS = Path("/tmp/shots")
+
+
+def test_search_finds_a_lesson_shared_by_another_organisation(
+    new_page: Callable[..., Any],
+) -> None:
+    """A trust nurse searches, sees the council's shared lesson highlighted, and axe passes."""
+    page = new_page(HOST_LEAD)
+    # The first search in a server process loads the sentence model (seconds on a busy CPU).
+    page.goto("/lessons/search/?q=warm+up", timeout=120_000)
+    page.goto("/lessons/search/")
+    assert page.get_by_role("heading", name="Search lessons").is_visible()
+    assert_accessible(page, "empty search page")
+    page.get_by_label("Words to search for").fill('protected time "<script>"')
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_label("Words to search for").fill("protected time")
+    page.get_by_role("button", name="Search", exact=True).click()
+    result = page.locator(".pa-search-result").filter(has_text=SHARED_BY_COUNCIL)
+    assert result.is_visible()
+    assert "Eastbridge City Council" in result.inner_text()
+    assert result.locator("mark").count() >= 1
+    assert "Why it matched" in result.inner_text()
+    assert page.get_by_text("Similar meaning is found with the").is_visible()
+    assert_accessible(page, "search results")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "finding-search.png"), full_page=True)
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_label("Enabler or barrier").select_option("barrier")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".pa-search-result").filter(has_text=SHARED_BY_COUNCIL).count() == 0
+    assert_accessible(page, "filtered search with filters open")
+    small = new_page(HOST_LEAD, width=320)
+    small.goto("/lessons/search/?q=protected+time")
+    assert small.locator(".pa-search-result").filter(has_text=SHARED_BY_COUNCIL).is_visible()
+    small.screenshot(path=str(SHOTS / "finding-search-320.png"), full_page=True)
+    assert not page.console_errors
+
+
+def test_bar_panel_shows_the_shared_lesson_for_a_learning_need(
+    new_page: Callable[..., Any],
+) -> None:
+    """The HAT BAR's "has this been solved before?" panel lists the council's shared lesson."""
+    page = new_page(HOST_LEAD)
+    page.set_default_timeout(60_000)
+    page.goto("/projects/")
+    page.get_by_role("link", name=HAT_TITLE).first.click()
+    page.locator("a[href*='/bars/']:not([href*='/new'])").first.click()
+    panel_item = page.get_by_text(SHARED_BY_COUNCIL).first
+    assert panel_item.is_visible()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "finding-bar-panel.png"), full_page=True)
+
+
+def test_subscriptions_page_is_accessible(new_page: Callable[..., Any]) -> None:
+    """Following a keyword works by keyboard-friendly form and passes axe."""
+    page = new_page(HOST_LEAD)
+    page.goto("/lessons/subscriptions/")
+    page.get_by_role("button", name="Follow").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    page.get_by_label("What to follow").select_option("keyword")
+    page.get_by_label("Care setting or keyword").fill("stigma")
+    page.get_by_role("button", name="Follow").click()
+    assert page.get_by_text("Keyword: stigma").is_visible()
+    assert_accessible(page, "subscriptions")
