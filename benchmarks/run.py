@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import capacity, fanout, memory, pages, search
+from benchmarks import capacity, fanout, memory, pages, search, themes
 from benchmarks.harness import write_json
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "memory": lambda quick, runs: memory.run(quick=quick),
     "pages": lambda quick, runs: pages.run(quick=quick),
     "search": lambda quick, runs: search.run(quick=quick),
+    "themes": lambda quick, runs: themes.run(quick=quick),
 }
 
 
