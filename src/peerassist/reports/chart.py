@@ -29,7 +29,7 @@ MIXED_WIDTH = 76
 ROW = 34
 BAR = 20
 TOP = 44
-LEGEND = 40
+LEGEND = 48
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def chart_svg(rows: list[DomainCount], *, id_prefix: str = "cfir-chart") -> Safe
         f'<line x1="{centre:.1f}" y1="{TOP - 6}" x2="{centre:.1f}" y2="{bottom + 6}" '
         f'stroke="{AXIS}" stroke-width="1"/>'
     )
-    legend_y = bottom + 22
+    legend_y = bottom + 30
     x = 8.0
     for label, fill in (
         ("Strong barrier", STRONG_BARRIER),
@@ -144,7 +144,7 @@ def chart_svg(rows: list[DomainCount], *, id_prefix: str = "cfir-chart") -> Safe
             f'<rect x="{x:.0f}" y="{legend_y - 11}" width="14" height="14" fill="{fill}"/>'
             f'<text x="{x + 19:.0f}" y="{legend_y}" font-size="12" fill="{INK}">{label}</text>'
         )
-        x += 30 + len(label) * 7
+        x += 34 + len(label) * 6.4
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
 
