@@ -60,6 +60,23 @@ def make_stack(tmp_path: Path) -> Iterator[Callable[[], ServerStack]]:
         stack.close()
 
 
+@pytest.fixture(scope="session")
+def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], ServerStack]]:
+    """One database for the fault tests that can share it (each seeds its own peer assists
+    and starts its own server processes), made on first use: migrating and loading the demo
+    is the slow part of every fault test."""
+    made: list[ServerStack] = []
+
+    def get() -> ServerStack:
+        if not made:
+            made.append(ServerStack(tmp_path_factory.mktemp("faults-shared")))
+        return made[0]
+
+    yield get
+    for stack in made:
+        stack.close()
+
+
 def seed(stack: ServerStack, sizes: list[int], *, notes: int = 0) -> list[dict[str, Any]]:
     out = stack.manage("shell", "-c", seed_command(sizes, notes=notes))
     return list(parse_seed_output(out)["sessions"])

@@ -20,14 +20,14 @@ from tests.faults.conftest import (
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 
-@pytest.mark.timeout(300)
-async def test_killing_one_of_two_processes_loses_no_acknowledged_note(make_stack):
+@pytest.mark.timeout(480)
+async def test_killing_one_of_two_processes_loses_no_acknowledged_note(shared_stack):
     """Two processes share the database and Redis; participants are spread over both and know
     both addresses. One process is killed with SIGKILL while everyone is writing: its clients
     fail over to the other, every note whose POST was acknowledged is on the board exactly
     once, and every client's board converges on the server's."""
     need_redis()
-    stack = make_stack()
+    stack = shared_stack()
     a, b = stack.start_server(), stack.start_server()
     session = seed(stack, [6])[0]
     clients = clients_for(session, [a.url, b.url])
@@ -58,3 +58,5 @@ async def test_killing_one_of_two_processes_loses_no_acknowledged_note(make_stac
         await eventually(converged, 20, "every client shows the server's board")
     finally:
         await close_all([*clients, observer])
+        for process in (a, b):
+            process.stop()

@@ -23,13 +23,13 @@ from tests.faults.conftest import (
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 
-@pytest.mark.timeout(300)
-async def test_redis_restart_mid_session_loses_no_acknowledged_note(make_stack):
+@pytest.mark.timeout(480)
+async def test_redis_restart_mid_session_loses_no_acknowledged_note(shared_stack):
     """Two processes on one Redis; Redis is shut down (no save) and started again while
     everyone writes. Writes keep being acknowledged (they go to the database), the clients
     see the version gap once pushes return and resync, and every board ends up complete."""
     need_local_redis()
-    stack = make_stack()
+    stack = shared_stack()
     a, b = stack.start_server(), stack.start_server()
     session = seed(stack, [4])[0]
     clients = clients_for(session, [a.url, b.url])
@@ -64,3 +64,5 @@ async def test_redis_restart_mid_session_loses_no_acknowledged_note(make_stack):
     finally:
         redis_start()
         await close_all([*clients, observer])
+        for process in (a, b):
+            process.stop()

@@ -14,11 +14,11 @@ from tests.faults.conftest import close_all, eventually, seed
 pytestmark = [pytest.mark.slow]
 
 
-@pytest.mark.timeout(240)
-async def test_fifty_simultaneous_retries_of_one_note_make_one_note(make_stack):
+@pytest.mark.timeout(480)
+async def test_fifty_simultaneous_retries_of_one_note_make_one_note(shared_stack):
     """50 concurrent POSTs with one client id: one 201, 49 answers of 200 with the same note,
     one note on the board and one ``note.created`` event on the WebSocket."""
-    stack = make_stack()
+    stack = shared_stack()
     server = stack.start_server()
     session = seed(stack, [2])[0]
     writer, watcher = (
@@ -55,3 +55,5 @@ async def test_fifty_simultaneous_retries_of_one_note_make_one_note(make_stack):
         assert created.count(client_id) == 1, "exactly one note.created event was pushed"
     finally:
         await close_all([writer, watcher])
+        for process in (server,):
+            process.stop()
