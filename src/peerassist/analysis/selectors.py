@@ -106,7 +106,10 @@ def analysis_state(access: AnalysisAccess) -> AnalysisState:
     for theme_id, rows in grouped.items():
         views[theme_id].notes = [note for _, _, note in sorted(rows, key=lambda r: r[:2])]
 
-    settings, _ = AnalysisSettings.objects.get_or_create(assist=assist)
+    # Unsaved defaults until the facilitator first changes something: reads never write.
+    settings = AnalysisSettings.objects.filter(assist=assist).first() or AnalysisSettings(
+        assist=assist
+    )
     voting = VotingView(settings=settings)
     if access.participant is not None:
         for theme_id, dots in Vote.objects.filter(

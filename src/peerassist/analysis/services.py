@@ -354,12 +354,13 @@ def notes_place(
 # --- suggested themes -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
     """Cluster the ungrouped notes by meaning and store the proposals, replacing pending ones.
 
     Nothing moves: each proposal waits for ``suggestion_accept`` or ``suggestion_dismiss``.
-    This is the one request path that loads the sentence model.
+    This is the one request path that loads the sentence model. The clustering runs outside
+    any transaction (on SQLite a transaction holds the write lock for its whole length);
+    only storing the result is atomic.
     """
     from peerassist.semantic.clustering import suggest_groups
 
@@ -382,6 +383,11 @@ def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
             code="too_many_notes",
         )
     result = suggest_groups(notes)
+    with transaction.atomic():
+        return _suggestions_store(assist, result)
+
+
+def _suggestions_store(assist: PeerAssist, result: Any) -> list[ThemeSuggestion]:
     ThemeSuggestion.objects.filter(assist=assist, status=ThemeSuggestion.Status.PENDING).delete()
     return [
         ThemeSuggestion.objects.create(
