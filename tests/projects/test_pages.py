@@ -302,3 +302,10 @@ def _no_leftover_panels() -> Iterator[None]:
     before = list(_panels)
     yield
     _panels[:] = before
+
+
+def test_only_learning_tools_is_current_in_the_menu_on_the_tools_page(as_host: Client) -> None:
+    """/projects/tools/ marks "Learning tools" as the current page, not "Projects" too."""
+    html = as_host.get("/projects/tools/").content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert 'href="/projects/tools/" aria-current="page">Learning tools' in html

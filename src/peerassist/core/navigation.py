@@ -27,12 +27,14 @@ MENU: list[tuple[str, str]] = [
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    items: list[NavItem] = []
+    links: list[tuple[str, str]] = []
     for label, name in MENU:
         try:
-            href = reverse(name)
+            links.append((label, reverse(name)))
         except NoReverseMatch:
             continue
-        current = request.path == href if href == "/" else request.path.startswith(href)
-        items.append(NavItem(label=label, href=href, current=current))
-    return items
+    # Only the longest matching link is current (/projects/tools/ is not also "Projects").
+    path = request.path
+    matches = [h for _, h in links if path == h or (h != "/" and path.startswith(h))]
+    current = max(matches, key=len, default=None)
+    return [NavItem(label=label, href=href, current=href == current) for label, href in links]
