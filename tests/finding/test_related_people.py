@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -168,3 +170,28 @@ def test_people_page_offers_an_invitation_prefilled_for_planning(
     assert "Sam Shared" in html and "Pat Private" not in html
     assert f"/assists/{assist.pk}/plan/people/?visitor-name=Sam+Shared" in html
     assert "Invite as visitor" in html
+
+
+def test_people_page_query_count_does_not_grow_with_people(
+    org: Organisation,
+    other_org: Organisation,
+    member: User,
+    need: LearningNeed,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Twelve matching authors cost no more queries than a fixed budget (no N+1)."""
+    PeerAssistFactory(project=need.project, status=Status.PLANNING)
+    for n in range(12):
+        author = UserFactory(organisation=other_org, full_name=f"Author {n}")
+        LessonFactory(
+            project=ProjectFactory(organisation=other_org),
+            author=author,
+            visibility="shared",
+            title=f"Community pharmacists discharge referrals {n}",
+        )
+    client = Client()
+    client.force_login(member)
+    client.get("/lessons/people/", {"need": need.pk})
+    with django_assert_max_num_queries(30):
+        html = client.get("/lessons/people/", {"need": need.pk}).content.decode()
+    assert html.count("Invite as visitor") == 12

@@ -54,7 +54,7 @@ def subscription_from_token(token: str) -> Subscription | None:
 
 
 def _base_url() -> str:
-    return getattr(settings, "PEERASSIST_BASE_URL", "") or "http://localhost:8000"
+    return str(settings.SITE_URL)
 
 
 def matching_lessons(subscription: Subscription, candidates: QuerySet[Lesson]) -> list[int]:
