@@ -171,3 +171,16 @@ def test_xlsx_read_back_has_three_sheets_and_no_formulas(client, session: Sessio
 def test_unknown_csv_table_is_404(client, session: Session) -> None:
     client.force_login(session.host)
     assert client.get(f"/reports/assists/{session.assist.pk}/secrets.csv").status_code == 404
+
+
+def test_pdf_is_rendered_again_when_the_content_changes(client, session: Session) -> None:
+    """The cached PDF is reused for the same content and replaced once a note changes."""
+    first = _page(client, session, "report.pdf")
+    assert _page(client, session, "report.pdf") == first
+    note = session.notes[0]
+    note.text = "A brand new point about pharmacy rotas"
+    note.save()
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(_page(client, session, "report.pdf"))).pages
+    )
+    assert "A brand new point about pharmacy rotas" in " ".join(text.split())
