@@ -324,6 +324,10 @@ def test_sending_invitations_emails_links_and_calendar_and_moves_status(cast: Ca
     by_to = {m.to[0]: m for m in mail.outbox}
     guest_mail = by_to[cast.guest.email]
     assert "/accounts/guest/" in guest_mail.body
+    assert guest_mail.body.startswith("Dear Vera Visitor,")
+    assert "Welcome, aims and introductions (15 min)" in guest_mail.body
+    assert cast.assist.date.strftime("%-d %B %Y") in guest_mail.body
+    assert "works until" in guest_mail.body  # the link's expiry is stated
     assert cast.assist.title in guest_mail.subject
     colleague_mail = by_to[cast.colleague.email]
     assert f"/assists/{cast.assist.pk}/" in colleague_mail.body

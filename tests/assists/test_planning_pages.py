@@ -414,3 +414,25 @@ def test_plan_page_query_count_does_not_grow_with_people(
         ParticipantFactory(assist=cast.assist)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_change_form_is_filled_in_and_saves_unchanged(cast: Cast) -> None:
+    """The change form shows the saved date and times, so saving it as it is changes nothing."""
+    PeerAssist.objects.filter(pk=cast.assist.pk).update(
+        starts_at="09:30", ends_at="12:00", open_decisions="Which team first"
+    )
+    client = browser_for(cast, "host")
+    url = f"/assists/{cast.assist.pk}/plan/details/"
+    page = client.get(url).content.decode()
+    assert f'value="{cast.assist.date.isoformat()}"' in page
+    assert 'value="09:30"' in page
+    data = {
+        "title": cast.assist.title,
+        "mode": "in_person",
+        "date": cast.assist.date.isoformat(),
+        "starts_at": "09:30",
+        "ends_at": "12:00",
+        "open_decisions": "Which team first",
+        "bar": str(cast.assist.bar_id),
+    }
+    assert client.post(url, data).status_code == 302

@@ -78,7 +78,7 @@ class PlanForm(NhsForm):
     )
     date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a real date, like 2027-03-14."},
     )
     starts_at = forms.TimeField(
