@@ -45,13 +45,13 @@ async def open_as(live: Live, who: str, assist_id: Any = None) -> WebsocketCommu
     actor = getattr(live, who)
     key = await database_sync_to_async(cookie_for)(actor)
     comm = communicator(assist_id or live.assist.pk, key)
-    connected, _ = await comm.connect()
+    connected, _ = await comm.connect(timeout=10)
     assert connected
     return comm
 
 
 async def receive_until(
-    comm: WebsocketCommunicator, kind: str, timeout: float = 3
+    comm: WebsocketCommunicator, kind: str, timeout: float = 10
 ) -> dict[str, Any]:
     """The next frame of this type, skipping others (presence chatter)."""
     async with asyncio.timeout(timeout):
@@ -93,9 +93,9 @@ async def test_strangers_are_closed_with_4404(live: Live, who: str, outsider: Us
     actor = {"outsider": outsider, "other_guest": live.other_guest, "nobody": None}[who]
     key = await database_sync_to_async(cookie_for)(actor) if actor else None
     comm = communicator(live.assist.pk, key)
-    connected, _ = await comm.connect()
+    connected, _ = await comm.connect(timeout=10)
     assert connected
-    closed = await comm.receive_output()
+    closed = await comm.receive_output(timeout=10)
     assert closed == {"type": "websocket.close", "code": 4404}
 
 
@@ -104,8 +104,8 @@ async def test_forged_assist_ids_are_closed_with_4404(live: Live, forged: str) -
     """Made-up ids get the same 4404 as somebody else's peer assist."""
     key = await database_sync_to_async(cookie_for)(live.facilitator)
     comm = communicator(forged, key)
-    await comm.connect()
-    assert await comm.receive_output() == {"type": "websocket.close", "code": 4404}
+    await comm.connect(timeout=10)
+    assert await comm.receive_output(timeout=10) == {"type": "websocket.close", "code": 4404}
 
 
 async def test_a_note_reaches_every_socket_with_its_version(live: Live) -> None:
