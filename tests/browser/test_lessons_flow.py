@@ -46,7 +46,7 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
     host.get_by_label("III.A3 Work Infrastructure").check()
     host.get_by_label("Every organisation on Peer Assist").check()
     shot(host, "form")
-    host.set_default_timeout(90_000)
+    host.set_default_timeout(90_000)  # the first lesson saved may wait for the search model
     host.get_by_role("button", name="Save draft").click()
     host.wait_for_url("**/lessons/*/")
     shot(host, "saved")
@@ -77,6 +77,7 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
 def test_every_lesson_page_passes_axe_at_desktop_and_phone_width(new_page: Any) -> None:
     """Insights, log, reports, retrospect and the home section: axe-clean, also at 320 px."""
     page = new_page(HOST)
+    page.set_default_timeout(90_000)  # the first lesson saved may wait for the search model
     page.goto("/lessons/insights/")
     assert page.locator("svg[role=img]").first.is_visible()
     assert_accessible(page, "insights")

@@ -307,3 +307,22 @@ def test_insights_count_only_visible_approved_lessons(
     assert other.get("/api/v1/lessons/insights", organisation_id=org.pk).status_code == 404
     colleague = UserFactory(organisation=org)
     assert as_user(colleague).get("/api/v1/lessons/insights").json()["lesson_count"] == 2
+
+
+def test_api_list_query_count_does_not_grow(member: User, project: Any) -> None:
+    """Listing 3 or 20 lessons through the API costs the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    construct = CfirConstruct.objects.get(code="III.A3")
+    for _ in range(3):
+        LessonFactory(project=project, author=member).constructs.add(construct)
+    api = as_user(member)
+    api.get("/api/v1/lessons")
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/api/v1/lessons").json()["items"]) == 3
+    for _ in range(17):
+        LessonFactory(project=project, author=member).constructs.add(construct)
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get("/api/v1/lessons").json()["items"]) == 20
+    assert len(many) == len(few)
