@@ -61,7 +61,7 @@ View = Callable[..., HttpResponse]
 
 
 def domain_errors(view: View) -> View:
-    """Signed-in users only; NotFound becomes a 404 page, Forbidden a 403 page with its reason."""
+    """Signed-in users only; NotFound is a 404, Forbidden a 403, Invalid a 400, with reasons."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -71,6 +71,10 @@ def domain_errors(view: View) -> View:
             raise Http404(error.detail) from None
         except Forbidden as error:
             raise PermissionDenied(error.detail) from None
+        except Invalid as error:
+            # Forms catch their own; this is the safety net for one-click buttons.
+            messages.error(request, error.detail)
+            return render(request, "core/400.html", status=400)
 
     return login_required(wrapped)
 
