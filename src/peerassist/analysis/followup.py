@@ -92,7 +92,7 @@ def action_reminder_send(*, action_id: int, kind: str, today: date | None = None
     try:
         with transaction.atomic():
             action = (
-                Action.objects.select_for_update()
+                Action.objects.select_for_update(of=("self",))
                 .select_related("owner", "project", "assist")
                 .filter(pk=action_id, status__in=Action.OPEN_STATUSES, due_date__isnull=False)
                 .first()
@@ -239,7 +239,7 @@ def share_back_deliver(share_back_id: int) -> int:
     ):
         with transaction.atomic():
             delivery = (
-                ShareBackDelivery.objects.select_for_update()
+                ShareBackDelivery.objects.select_for_update(of=("self",))
                 .select_related("participant__guest", "participant__user")
                 .filter(pk=delivery_id, sent_at__isnull=True)
                 .first()
