@@ -357,3 +357,38 @@ def test_lesson_list_query_count_does_not_grow(
     assert len(many) == len(few)
     with django_assert_max_num_queries(12):
         client.get("/lessons/")
+
+
+def test_approving_a_public_lesson_gives_it_a_working_public_link(
+    member: User, knowledge_manager: User, project: Any
+) -> None:
+    """A public lesson gets its link on approval; the link opens it signed out, and stops
+    working when the lesson is made organisation-only again."""
+    signed_in(member).post(f"/lessons/new/?project={project.pk}", lesson_form(visibility="public"))
+    lesson = Lesson.objects.get()
+    assert Client().get(f"/lessons/public/{lesson.public_token}/").status_code == 404
+    signed_in(member).post(f"/lessons/{lesson.pk}/submit/")
+    km = signed_in(knowledge_manager)
+    km.post(f"/lessons/{lesson.pk}/review/", {"decision": "approve"})
+    lesson.refresh_from_db()
+    detail = km.get(f"/lessons/{lesson.pk}/").content.decode()
+    assert f"/lessons/public/{lesson.public_token}/" in detail
+    public = Client().get(f"/lessons/public/{lesson.public_token}/")
+    assert public.status_code == 200
+    assert public["X-Robots-Tag"] == "noindex"
+    km.post(f"/lessons/{lesson.pk}/edit/", lesson_form(visibility="organisation"))
+    assert Client().get(f"/lessons/public/{lesson.public_token}/").status_code == 404
+
+
+def test_after_action_review_page_offers_publish_as_lesson(member: User, project: Any) -> None:
+    """The AAR page links to a lesson form pre-filled from the review."""
+    from peerassist.analysis.models import AfterActionReview
+    from tests.factories import PeerAssistFactory
+
+    assist = PeerAssistFactory(project=project)
+    aar = AfterActionReview.objects.create(
+        project=project, assist=assist, what_we_learn="Agree cover first"
+    )
+    page = signed_in(member).get(f"/analysis/assists/{assist.pk}/after-action-review/")
+    assert page.status_code == 200
+    assert f"/lessons/new/?source=aar&amp;id={aar.pk}" in page.content.decode()
