@@ -217,7 +217,7 @@ def _svg_stacked(chart_id: str, title: str, desc: str, rows: list[Row]) -> SafeS
     biggest = max((r.total for r in rows), default=0) or 1
     scale = (CHART_WIDTH - LABEL_WIDTH - 60) / biggest
     parts = [
-        f'<svg class="pa-chart" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
+        f'<svg class="pa-lesson-chart" viewBox="0 0 {CHART_WIDTH} {height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
