@@ -167,3 +167,11 @@ def test_analysis_page_query_count_is_flat(an: Analysis, django_assert_max_num_q
         NoteFactory(assist=an.assist, author=an.people["visitor"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         host.get(_url(an))
+
+
+def test_home_page_links_to_peer_assists_in_analysis(an: Analysis, outsider) -> None:
+    """Colleagues find the analysis from the home page; other organisations do not see it."""
+    page = _client(an.colleague).get("/").content.decode()
+    assert "Peer assists in analysis" in page
+    assert _url(an) in page
+    assert _url(an) not in _client(outsider).get("/").content.decode()
