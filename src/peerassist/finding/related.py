@@ -19,7 +19,13 @@ from peerassist.assists.models import PeerAssist, Status
 from peerassist.finding.indexing import assist_text
 from peerassist.lessons.highlight import matched_words
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import MIN_SIMILARITY, lesson_url, rank_lessons, similarity_band
+from peerassist.lessons.search import (
+    MIN_SIMILARITY,
+    lesson_url,
+    query_vector,
+    rank_lessons,
+    similarity_band,
+)
 from peerassist.projects.models import LearningNeed
 from peerassist.projects.related import RelatedItem, register_related_finder, search_terms
 from peerassist.semantic import embeddings
@@ -112,7 +118,7 @@ def related_assists(
         cosine = {pk: float(s) for pk, s in zip(ids, matrix[1:] @ matrix[0], strict=True)}
     else:
         vectors_upsert(SemanticVector.Kind.ASSIST, texts)
-        vector = embeddings.encode([text[:1000]])[0]
+        vector = query_vector(embeddings.embedding_backend().name, text)
         allowed = set(texts)
         cosine = dict(
             nearest(

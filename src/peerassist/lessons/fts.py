@@ -10,9 +10,12 @@ backend builds its query from those parts, so no input can raise a syntax error.
   Porter stemming), created by ``semantic/migrations/0002`` and kept current by
   ``fts_index_lesson``/``fts_remove_lesson`` (called from ``lessons/indexing.py`` signals) and
   rebuilt by ``peerassist build_search_index``. Ranked by bm25 with the title weighted 5×.
-* PostgreSQL: no extra table; an expression GIN index over ``PG_DOCUMENT`` (same migration)
-  and ``websearch_to_tsquery`` / ``ts_rank_cd``. The query repeats the indexed expression
-  exactly, so the planner uses the index.
+* PostgreSQL: a table ``lessons_lesson_tsv`` (lesson id, weighted ``tsvector`` of
+  ``PG_DOCUMENT``, GIN index), kept current the same way, queried with
+  ``websearch_to_tsquery`` and ranked by ``ts_rank_cd``. A stored vector, not an expression
+  index: ranking thousands of matches would otherwise re-parse every matching lesson
+  (``semantic/migrations/0003``), and unlike a generated column it never blocks the lessons
+  app from altering its own columns.
 
 Both take the candidate lessons as a queryset (already limited to what the actor may see
 and to the filters) and search only inside it.
@@ -51,7 +54,8 @@ PG_DOCUMENT = (
     "coalesce(what_happened, '') || ' ' || coalesce(care_setting, '') || ' ' || "
     "coalesce(service, '') || ' ' || coalesce(population, '')), 'C'))"
 )
-PG_INDEX = "lessons_lesson_fts_gin"
+PG_INDEX = "lessons_lesson_fts_gin"  # the expression index of migration 0002, since dropped
+PG_TABLE = "lessons_lesson_tsv"
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -146,10 +150,10 @@ def fts_search(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT l.id, ts_rank_cd({PG_DOCUMENT}, q.query) AS score "
-                "FROM lessons_lesson l, websearch_to_tsquery('english', %s) AS q(query) "
-                f"WHERE {PG_DOCUMENT} @@ q.query AND l.id IN ({inner_sql}) "
-                "ORDER BY score DESC, l.id DESC LIMIT %s",
+                "SELECT d.lesson_id, ts_rank_cd(d.document, q.query) AS score "
+                f"FROM {PG_TABLE} d, websearch_to_tsquery('english', %s) AS q(query) "
+                f"WHERE d.document @@ q.query AND d.lesson_id IN ({inner_sql}) "
+                "ORDER BY score DESC, d.lesson_id DESC LIMIT %s",
                 [_websearch_text(parsed), *inner_params, limit],
             )
         else:
@@ -167,7 +171,16 @@ def lesson_body(lesson: Lesson) -> str:
 
 
 def fts_index_lesson(lesson: Lesson) -> None:
-    """Bring one lesson's FTS row up to date (SQLite only; PostgreSQL indexes by itself)."""
+    """Bring one lesson's full-text row up to date (call after the lesson is saved)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {PG_TABLE} (lesson_id, document) "
+                f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson WHERE id = %s "
+                "ON CONFLICT (lesson_id) DO UPDATE SET document = EXCLUDED.document",
+                [lesson.pk],
+            )
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -179,6 +192,10 @@ def fts_index_lesson(lesson: Lesson) -> None:
 
 
 def fts_remove_lesson(lesson_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE lesson_id = %s", [lesson_id])
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -186,7 +203,15 @@ def fts_remove_lesson(lesson_id: int) -> None:
 
 
 def fts_rebuild() -> int:
-    """Re-create every lesson's FTS row (SQLite); returns the number of lessons indexed."""
+    """Re-create every lesson's full-text row; returns the number of lessons indexed."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PG_TABLE}")
+            cursor.execute(
+                f"INSERT INTO {PG_TABLE} (lesson_id, document) "
+                f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson"
+            )
+            return int(cursor.rowcount)
     if connection.vendor != "sqlite":
         return Lesson.objects.count()
     count = 0
@@ -231,6 +256,38 @@ def create_fulltext_schema(schema_connection: object) -> None:
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON lessons_lesson USING GIN ({PG_DOCUMENT})"
             )
+
+
+def create_pg_document_table(schema_connection: object) -> None:
+    """PostgreSQL: swap the expression index for a stored, indexed tsvector per lesson."""
+    if schema_connection.vendor != "postgresql":  # type: ignore[attr-defined]
+        return
+    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        cursor.execute(
+            # No foreign key: Django's flush truncates lessons_lesson without CASCADE. Rows
+            # of deleted lessons are removed by the post_delete signal, and searches only
+            # ever join against lessons that exist.
+            f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
+            "lesson_id bigint PRIMARY KEY, document tsvector NOT NULL)"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_gin ON {PG_TABLE} USING GIN (document)"
+        )
+        cursor.execute(
+            f"INSERT INTO {PG_TABLE} (lesson_id, document) "
+            f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson ON CONFLICT DO NOTHING"
+        )
+
+
+def drop_pg_document_table(schema_connection: object) -> None:
+    if schema_connection.vendor != "postgresql":  # type: ignore[attr-defined]
+        return
+    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON lessons_lesson USING GIN ({PG_DOCUMENT})"
+        )
 
 
 def drop_fulltext_schema(schema_connection: object) -> None:

@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
@@ -170,10 +171,18 @@ def search_candidates(
     return (filters or LessonFilters()).apply(lessons_visible(actor))
 
 
+@lru_cache(maxsize=512)
+def query_vector(backend: str, query: str) -> np.ndarray:
+    """The query's embedding, remembered: paging through results re-ranks the same words."""
+    vector = embeddings.encode([query[:1000]])[0]
+    vector.setflags(write=False)
+    return vector
+
+
 def _semantic_ranking(
     query: str, candidates: QuerySet[Lesson], *, limit: int
 ) -> list[tuple[int, float]]:
-    vector = embeddings.encode([query[:1000]])[0]
+    vector = query_vector(embeddings.embedding_backend().name, query)
     return nearest(
         SemanticVector.Kind.LESSON, vector, candidates, limit=limit, min_score=MIN_SIMILARITY
     )
