@@ -237,3 +237,20 @@ def test_the_board_says_it_needs_javascript(server: Any, assist_id: int) -> None
     noscript = page.text.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
     assert "The live board needs JavaScript" in noscript
     assert "ask the note taker" in noscript
+
+
+def test_the_pages_pid_check_agrees_with_the_servers(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """The board's instant warning finds the same kinds of data as assists/pid_guard.py."""
+    from peerassist.assists.pid_guard import LABELS
+    from tests.assists.test_pid_guard import CATCHES, PASSES
+
+    page = open_board(new_page, HOST_LEAD, assist_id)
+    samples = [text for text, _ in CATCHES] + PASSES
+    found = page.evaluate(
+        "(texts) => texts.map((t) => window.__paBoard.pidFindings(t, new Date(2026, 10, 22)))",
+        samples,
+    )
+    expected = [sorted({LABELS[k] for k in kinds}) for _, kinds in CATCHES] + [[] for _ in PASSES]
+    assert [sorted(f) for f in found] == expected
