@@ -1,6 +1,6 @@
 """Lesson search latency and index build time at 1,000, 10,000 and 50,000 lessons.
 
-    python -m benchmarks.search                 # SQLite and PostgreSQL, 1k/10k/50k (~6-9 min)
+    python -m benchmarks.search                 # SQLite and PostgreSQL, 1k/10k/50k (<10 min)
     python -m benchmarks.search --quick         # 1k and 5k only
     python -m benchmarks.search --sizes 1000,10000 --backends sqlite
 
@@ -169,7 +169,7 @@ def _child(sizes: list[int], queries: int) -> dict[str, Any]:
     centroids: dict[str, Any] = {}
     throughput = None
     if model:
-        sample = [" ".join(_lesson_text(rng, rng.choice(list(TOPICS)))) for _ in range(128)]
+        sample = [" ".join(_lesson_text(rng, rng.choice(list(TOPICS)))) for _ in range(64)]
         backend.encode(sample[:8])  # load and warm
         t0 = time.perf_counter()
         backend.encode(sample)
@@ -177,6 +177,12 @@ def _child(sizes: list[int], queries: int) -> dict[str, Any]:
         encoded = backend.encode([TOPICS[t] for t in TOPICS])
         centroids = {t: encoded[i] for i, t in enumerate(TOPICS)}
 
+    header = {
+        "vendor": connection.vendor,
+        "embedding_backend": backend.name,
+        "embeddings_per_second": round(throughput, 1) if throughput else None,
+        "synthetic_vectors": model,
+    }
     rows: list[dict[str, Any]] = []
     now = timezone.now()
     count = 0
@@ -251,19 +257,15 @@ def _child(sizes: list[int], queries: int) -> dict[str, Any]:
                 "queries": len(timings),
             }
         )
+        # One line per size, so a run cut short by its time limit still reports what it did.
+        print(MARK + json.dumps({**header, "rows": rows}), flush=True)
         print(
             f"  {connection.vendor} {size}: p50 {rows[-1]['p50_ms']} ms, "
             f"p95 {rows[-1]['p95_ms']} ms",
             file=sys.stderr,
             flush=True,
         )
-    return {
-        "vendor": connection.vendor,
-        "embedding_backend": backend.name,
-        "embeddings_per_second": round(throughput, 1) if throughput else None,
-        "synthetic_vectors": model,
-        "rows": rows,
-    }
+    return {**header, "rows": rows}
 
 
 # --- parent: scratch databases, child processes, table -------------------------------------
@@ -298,23 +300,31 @@ def _run_backend(kind: str, sizes: list[int], queries: int, timeout: float) -> d
             env["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{db_name}"))
         else:
             env.pop("DATABASE_URL", None)
-        code = (
-            "import json, sys; from benchmarks.search import _child, MARK; "
-            f"print(MARK + json.dumps(_child({sizes!r}, {queries})), flush=True)"
-        )
-        proc = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        sys.stderr.write(proc.stderr[-3000:] if proc.returncode else proc.stderr)
-        for line in proc.stdout.splitlines():
-            if line.startswith(MARK):
-                return dict(json.loads(line[len(MARK) :]))
-        raise RuntimeError(f"{kind} child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        code = f"from benchmarks.search import _child; _child({sizes!r}, {queries})"
+        timed_out = False
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", code],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+            stdout, stderr, status = proc.stdout, proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as expired:
+            timed_out = True
+            stdout = _text(expired.stdout)
+            stderr = _text(expired.stderr)
+            status = -1
+        sys.stderr.write(stderr[-3000:])
+        lines = [line for line in stdout.splitlines() if line.startswith(MARK)]
+        if not lines:
+            raise RuntimeError(f"{kind} child failed ({status}):\n{stderr[-3000:]}")
+        result = dict(json.loads(lines[-1][len(MARK) :]))
+        if timed_out:
+            result["timed_out_after_s"] = timeout
+        return result
     finally:
         if admin_url and db_name:
             import psycopg
@@ -322,6 +332,12 @@ def _run_backend(kind: str, sizes: list[int], queries: int, timeout: float) -> d
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')  # type: ignore[arg-type]
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
 def _postgres_available() -> bool:
@@ -340,7 +356,8 @@ def run(
     quick: bool = False,
     sizes: list[int] | None = None,
     backends: list[str] | None = None,
-    queries: int = 60,
+    queries: int = 40,
+    timeout: float = 280,
 ) -> dict[str, Any]:
     sizes = sizes or ([1000, 5000] if quick else [1000, 10_000, 50_000])
     backends = backends or ["sqlite", "postgres"]
@@ -350,7 +367,7 @@ def run(
             results["backends"][kind] = {"skipped": "PostgreSQL is not available"}
             continue
         print(f"search benchmark on {kind} …", file=sys.stderr, flush=True)
-        results["backends"][kind] = _run_backend(kind, sizes, queries, timeout=900)
+        results["backends"][kind] = _run_backend(kind, sizes, queries, timeout=timeout)
     headers = [
         "db",
         "lessons",
@@ -384,6 +401,8 @@ def run(
                     "ok" if row["p95_ms"] < AIM_MS else "MISSED",
                 ]
             )
+        if data.get("timed_out_after_s"):
+            notes.append(f"{kind}: stopped at its {data['timed_out_after_s']:.0f} s limit")
         if data.get("synthetic_vectors"):
             notes.append(
                 f"{kind}: embeddings by {data['embedding_backend']} at "
@@ -405,11 +424,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 and 5,000 lessons only")
     parser.add_argument("--sizes", default="", help="comma-separated lesson counts")
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--queries", type=int, default=60, help="timed queries per size")
+    parser.add_argument("--queries", type=int, default=40, help="timed queries per size")
+    parser.add_argument(
+        "--timeout", type=float, default=280, help="seconds per database before stopping"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or None
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    result = run(quick=args.quick, sizes=sizes, backends=backends, queries=args.queries)
+    result = run(
+        quick=args.quick,
+        sizes=sizes,
+        backends=backends,
+        queries=args.queries,
+        timeout=args.timeout,
+    )
     print(result["table"])
     print(f"\nJSON: {ROOT / 'benchmarks' / 'results' / 'search.json'}")
     return 0
