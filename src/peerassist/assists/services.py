@@ -79,7 +79,8 @@ def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
 def _clean_text(text: object, *, what: str = "note", limit: int = Note.MAX_LENGTH) -> str:
     if not isinstance(text, str):
         raise Invalid(f"The {what} must be text.", code="invalid")
-    cleaned = text.strip()
+    # NUL cannot be stored in PostgreSQL text (it would be a 500); it is never meaningful.
+    cleaned = text.replace("\x00", "").strip()
     if not cleaned:
         raise Invalid(f"Write something in the {what} first.", code="empty")
     if len(cleaned) > limit:
