@@ -326,3 +326,55 @@ def test_api_list_query_count_does_not_grow(member: User, project: Any) -> None:
     with CaptureQueriesContext(connection) as many:
         assert len(api.get("/api/v1/lessons").json()["items"]) == 20
     assert len(many) == len(few)
+
+
+def test_publish_from_a_theme_and_from_a_log_entry(member: User, project: Any) -> None:
+    """The lesson form opened from a theme or a log entry carries its words; saving it keeps
+    the provenance."""
+    from django.test import Client
+
+    from peerassist.analysis.models import Theme
+    from peerassist.lessons.models import LessonsLogEntry
+
+    assist = PeerAssistFactory(project=project)
+    theme = Theme.objects.create(assist=assist, title="Cover before diaries", summary="Agree cover")
+    entry = LessonsLogEntry.objects.create(
+        project=project, text="Rooms booked late", kind="could_improve"
+    )
+    client = Client()
+    client.force_login(member)
+    page = client.get(f"/lessons/new/?source=theme&id={theme.pk}").content.decode()
+    assert 'value="Cover before diaries"' in page
+    response = client.post(
+        "/lessons/new/",
+        {
+            "source": "theme",
+            "source_id": theme.pk,
+            "title": "Cover before diaries",
+            "lesson": "Agree cover",
+            "valence": "enabler",
+            "evidence_level": "experience",
+            "visibility": "organisation",
+        },
+    )
+    assert response.status_code == 302
+    lesson = Lesson.objects.get()
+    assert (lesson.source_kind, lesson.source_id, lesson.assist_id, lesson.project_id) == (
+        "theme",
+        theme.pk,
+        assist.pk,
+        project.pk,
+    )
+    detail = client.get(response["Location"]).content.decode()
+    assert "Source: Theme" in detail
+    log_page = client.get(f"/lessons/new/?source=log&id={entry.pk}").content.decode()
+    assert "Rooms booked late" in log_page
+
+
+def test_huge_text_is_refused_not_truncated(member: User, project: Any) -> None:
+    """Text over the limit is a 400 naming the field."""
+    response = as_user(member).post(
+        "/api/v1/lessons", body(project_id=project.pk, lesson="x" * 10001)
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "lesson"
