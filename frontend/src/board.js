@@ -1180,7 +1180,7 @@ function start() {
   wire();
   updateCount();
   setConnection("Connecting…", "offline");
-  window.__paBoard = { state, pidFindings }; // for debugging and tests
+  window.__paBoard = { state, pidFindings, handleEvent }; // for debugging and tests
   load();
 }
 

@@ -254,3 +254,28 @@ def test_the_pages_pid_check_agrees_with_the_servers(
     )
     expected = [sorted({LABELS[k] for k in kinds}) for _, kinds in CATCHES] + [[] for _ in PASSES]
     assert [sorted(f) for f in found] == expected
+
+
+def test_a_version_gap_makes_the_board_fetch_what_it_missed(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """An event that skips versions is not trusted: the board asks for board?since=N."""
+    page = open_board(new_page, HOST_LEAD, assist_id)
+    version = page.evaluate("window.__paBoard.state.version")
+    with page.expect_request(f"**/board?since={version}") as fetched:
+        page.evaluate(
+            """(v) => window.__paBoard.handleEvent({type: "note.created", version: v + 5,
+                note: {id: -1, client_id: "x", version: v + 5, text: "from nowhere", kind: "tip",
+                       learning_need_id: null, deleted: false}})""",
+            version,
+        )
+    assert fetched.value.method == "GET"
+    expect(page.locator(".pa-note", has_text="from nowhere")).to_have_count(0)
+    # An event already seen is ignored.
+    page.evaluate(
+        """(v) => window.__paBoard.handleEvent({type: "note.created", version: v,
+            note: {id: -2, client_id: "y", version: v, text: "old news", kind: "tip",
+                   learning_need_id: null, deleted: false}})""",
+        version,
+    )
+    expect(page.locator(".pa-note", has_text="old news")).to_have_count(0)
