@@ -63,7 +63,7 @@ class LiveClient:
         session_key: str,
         on_note: NoteCallback | None = None,
         backoff_cap: float = 30.0,
-        request_timeout: float = 10.0,
+        request_timeout: float = 30.0,
     ) -> None:
         self.servers = list(servers)
         self.server_index = 0

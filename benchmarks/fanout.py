@@ -49,7 +49,6 @@ def _baseline_specs(sessions: list[dict[str, Any]], url: str) -> list[dict[str, 
 def run(*, quick: bool = False, runs: int = 3, rate: float = 1.0) -> dict[str, Any]:
     sizes = [10, 50] if quick else [10, 50, 100]
     duration = 6.0 if quick else 15.0
-    runs = 1 if quick else runs
     ours: dict[int, list[LoadResult]] = {n: [] for n in sizes}
     base: dict[int, list[LoadResult]] = {n: [] for n in sizes}
     with server_stack("sqlite") as stack:

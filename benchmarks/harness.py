@@ -62,9 +62,10 @@ def services_available() -> tuple[str, str] | None:
 
 
 @contextmanager
-def server_stack(kind: str, *, demo: bool = True) -> Iterator[ServerStack]:
+def server_stack(kind: str, *, demo: bool = False) -> Iterator[ServerStack]:
     """A fresh database ("sqlite" with the in-memory layer, or "postgres" with Redis).
 
+    No demo data by default (loading it is slow); ``benchmarks.seed`` makes what it needs.
     The servers run as in production (DEBUG off, database task queue, real secret key);
     only migrations, demo data and seeding use the test settings.
     """

@@ -40,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help=f"comma-separated: {', '.join(BENCHMARKS)}"
     )
-    parser.add_argument("--runs", type=int, default=3, help="fan-out runs per size (medians)")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="fan-out runs per size, medians (3; 1 quick)"
+    )
     args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:

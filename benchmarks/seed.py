@@ -55,17 +55,11 @@ def main(*, sizes: list[int], guests: bool = True, notes: int = 0) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from peerassist.accounts.demo import TRUST, demo_org, demo_user
     from peerassist.accounts.models import Guest, Membership, User
     from peerassist.assists.access import GUEST_SCOPE
     from peerassist.assists.models import Note, Participant, PeerAssist, Phase, Status
-    from peerassist.projects.models import BeforeActionReview, Project
 
-    org = demo_org(TRUST[0])
-    project = Project.objects.filter(organisation=org).order_by("id").first()
-    assert project is not None, "the demo data has no project"
-    bar = BeforeActionReview.objects.filter(project=project).order_by("id").first()
-    facilitator = demo_user("facilitator@northmoor.example")
+    org, project, bar, facilitator = _home()
     run = secrets.token_hex(4)
     out: dict[str, Any] = {"sessions": []}
     with transaction.atomic():
@@ -136,6 +130,45 @@ def main(*, sizes: list[int], guests: bool = True, notes: int = 0) -> None:
                 }
             )
     print(MARK + json.dumps(out), flush=True)
+
+
+def _home() -> tuple[Any, Any, Any, Any]:
+    """The organisation, project, BAR (with four learning needs) and facilitator every seeded
+    peer assist belongs to: the demo ones when the demo is loaded, else made once here."""
+    from peerassist.accounts.models import Membership, Organisation, User
+    from peerassist.projects.models import BeforeActionReview, LearningNeed, Project
+
+    org = Organisation.objects.filter(slug="northmoor-community-health").first()
+    if org is None:
+        org, _ = Organisation.objects.get_or_create(
+            slug="bench-trust", defaults={"name": "Benchmark Community Health NHS Trust"}
+        )
+    facilitator = User.objects.filter(email="facilitator@northmoor.example").first()
+    if facilitator is None:
+        facilitator = User.objects.filter(email="facilitator@bench.example").first()
+        if facilitator is None:
+            facilitator = User.objects.create_user(
+                "facilitator@bench.example", None, full_name="Farah Bench"
+            )
+        Membership.objects.get_or_create(user=facilitator, organisation=org)
+    project = Project.objects.filter(organisation=org).order_by("id").first()
+    if project is None:
+        project = Project.objects.create(
+            organisation=org, title="Protected time for recovery sessions"
+        )
+    bar = BeforeActionReview.objects.filter(project=project).order_by("id").first()
+    if bar is None:
+        bar = BeforeActionReview.objects.create(project=project)
+        for n, question in enumerate(
+            [
+                "How did you protect nurses' time for sessions?",
+                "What worked when other professions worried about scope of practice?",
+                "Which training made the biggest difference?",
+                "How did you keep the team bought in after the pilot?",
+            ]
+        ):
+            LearningNeed.objects.create(bar=bar, project=project, question=question, order=n)
+    return org, project, bar, facilitator
 
 
 def _bulk_notes(assist: Any, count: int, note_model: Any, participant_model: Any) -> None:

@@ -51,7 +51,7 @@ def make_stack(tmp_path: Path) -> Iterator[Callable[[], ServerStack]]:
     stacks: list[ServerStack] = []
 
     def make() -> ServerStack:
-        stack = ServerStack(tmp_path / f"stack{len(stacks)}")
+        stack = ServerStack(tmp_path / f"stack{len(stacks)}", demo=False)
         stacks.append(stack)
         return stack
 
@@ -63,13 +63,13 @@ def make_stack(tmp_path: Path) -> Iterator[Callable[[], ServerStack]]:
 @pytest.fixture(scope="session")
 def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], ServerStack]]:
     """One database for the fault tests that can share it (each seeds its own peer assists
-    and starts its own server processes), made on first use: migrating and loading the demo
-    is the slow part of every fault test."""
+    and starts its own server processes), made on first use: migrating is the slow part.
+    No demo data: ``benchmarks.seed`` makes the organisation, project and people it needs."""
     made: list[ServerStack] = []
 
     def get() -> ServerStack:
         if not made:
-            made.append(ServerStack(tmp_path_factory.mktemp("faults-shared")))
+            made.append(ServerStack(tmp_path_factory.mktemp("faults-shared"), demo=False))
         return made[0]
 
     yield get
