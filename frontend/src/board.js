@@ -565,11 +565,15 @@ function updateCount() {
   $("note-count").textContent = `${length.toLocaleString("en-GB")} of ${maxLength.toLocaleString("en-GB")} characters`;
 }
 
+// "Writing a note" lasts 8 s on the server: renew it every 5 s while the person types,
+// and clear it after 6 s without a key press.
 function typing(active) {
   clearTimeout(state.typingTimer);
   if (active) state.typingTimer = setTimeout(() => typing(false), 6000);
-  if (active === state.typingSent) return;
+  const renew = active && Date.now() - (state.typingAt || 0) > 5000;
+  if (active === state.typingSent && !renew) return;
   state.typingSent = active;
+  state.typingAt = active ? Date.now() : 0;
   send({ type: "typing", active });
 }
 

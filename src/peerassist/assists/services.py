@@ -559,14 +559,19 @@ TYPING_FOR = timedelta(seconds=8)
 
 
 def typing_set(*, assist: PeerAssist, channel_name: str, active: bool) -> None:
-    """Mark this socket as writing a note (for a few seconds), so others see a count."""
-    until = timezone.now() + TYPING_FOR if active else None
-    changed = (
-        PresenceSeat.objects.filter(channel_name=channel_name)
-        .exclude(typing_until__isnull=not active)
-        .update(typing_until=until, last_seen=timezone.now())
+    """Mark this socket as writing a note for the next few seconds (renewed while typing).
+
+    Everyone is told only when the count changes, not on every renewal.
+    """
+    now = timezone.now()
+    seat = PresenceSeat.objects.filter(channel_name=channel_name).first()
+    if seat is None:
+        return
+    was_typing = seat.typing_until is not None and seat.typing_until > now
+    PresenceSeat.objects.filter(pk=seat.pk).update(
+        typing_until=now + TYPING_FOR if active else None, last_seen=now
     )
-    if changed or active:
+    if was_typing != active:
         _presence_push(assist.pk)
 
 
