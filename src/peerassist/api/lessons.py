@@ -27,7 +27,7 @@ from peerassist.lessons.access import (
 )
 from peerassist.lessons.models import Lesson, LessonsLogEntry, Retrospect
 from peerassist.lessons.selectors import lesson_list, lesson_reviews, project_log, review_queue
-from peerassist.lessons.visibility import lesson_is_insider
+from peerassist.lessons.visibility import insider_checker, lesson_is_insider
 from peerassist.projects.access import ProjectNeed, access_project
 
 router = Router(tags=["lessons"], auth=user_auth)
@@ -274,14 +274,8 @@ class _LazyOut:
         return int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        org_ids = actor_organisation_ids(self.actor)
-        return [
-            lesson_out(
-                lesson,
-                inside=lesson.organisation_id in org_ids and lesson_is_insider(self.actor, lesson),
-            )
-            for lesson in self.qs[item]
-        ]
+        inside = insider_checker(self.actor)
+        return [lesson_out(lesson, inside=inside(lesson)) for lesson in self.qs[item]]
 
 
 @router.post("/lessons", response={201: LessonOut})

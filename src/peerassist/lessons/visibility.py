@@ -39,6 +39,8 @@ through a relation, e.g. ``lesson_visible_to(actor, prefix="lesson__")``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from peerassist.accounts.actors import Actor, actor_organisation_ids
@@ -111,6 +113,28 @@ def lesson_is_insider(actor: Actor | None, lesson: Lesson) -> bool:
         lesson.project_id is not None
         and ProjectMember.objects.filter(project_id=lesson.project_id, user=actor).exists()
     )
+
+
+def insider_checker(actor: Actor | None) -> Callable[[Lesson], bool]:
+    """``lesson_is_insider`` for many lessons at the cost of one query (for lists)."""
+    if not isinstance(actor, User) or not actor.is_active:
+        return lambda lesson: False
+    org_ids = actor_organisation_ids(actor)
+    km_org_ids = _km_organisation_ids(actor)
+    team_projects = set(
+        ProjectMember.objects.filter(user=actor).values_list("project_id", flat=True)
+    )
+
+    def check(lesson: Lesson) -> bool:
+        if lesson.organisation_id not in org_ids:
+            return False
+        return (
+            lesson.organisation_id in km_org_ids
+            or lesson.author_id == actor.pk
+            or lesson.project_id in team_projects
+        )
+
+    return check
 
 
 def public_lesson(token: str) -> Lesson | None:
