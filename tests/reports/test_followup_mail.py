@@ -247,3 +247,26 @@ def test_bad_guest_link_is_a_404_page(client) -> None:
     response = client.get("/analysis/shared/not-a-token/")
     assert response.status_code == 404
     assert b"not valid" in response.content
+
+
+def test_revoked_guests_get_nothing_and_others_links_outlive_the_invitation(
+    session: Session, django_capture_on_commit_callbacks
+) -> None:
+    """A withdrawn visitor is not e-mailed; the others' links are kept open for weeks."""
+    from datetime import timedelta as td
+
+    from peerassist.analysis.followup import share_back_send
+
+    withdrawn = session.other_visitor.guest
+    withdrawn.revoked_at = timezone.now()
+    withdrawn.save()
+    guest = session.visitor_guest
+    guest.expires_at = timezone.now() + td(hours=1)
+    guest.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        share_back_send(assist=session.assist, by=session.host)
+    assert [m.to for m in mail.outbox] == [[guest.email]]
+    guest.refresh_from_db()
+    assert guest.expires_at > timezone.now() + td(days=30)
+    withdrawn.refresh_from_db()
+    assert withdrawn.revoked_at is not None

@@ -109,3 +109,16 @@ def test_api_report_lists_every_note_and_the_chart_data(api, session: Session) -
     assert len(body["ungrouped"]) == 1
     inner = next(d for d in body["cfir_domains"] if d["domain"] == "Inner Setting")
     assert inner["strong_barrier"] == 1 and inner["enabler"] == 1
+
+
+def test_openapi_lists_the_report_and_follow_up_routes(api, member) -> None:
+    """The schema builds and documents the routes clients rely on."""
+    api.login(member)
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    for path in [
+        "/api/v1/reports/assists/{assist_id}",
+        "/api/v1/reports/actions",
+        "/api/v1/reports/assists/{assist_id}/share-back",
+        "/api/v1/reports/assists/{assist_id}/share-back/comments",
+    ]:
+        assert path in paths, path
