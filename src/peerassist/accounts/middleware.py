@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from peerassist.accounts.services import guest_in_session
 from peerassist.core.errors import NotFound
@@ -18,6 +19,15 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None  # type: ignore[attr-defined]
+        try:
+            self._resolve(request)
+        except (OperationalError, InterfaceError):
+            # The session lives in the database: without it no request can go on. Say so
+            # with a 503 (as the API does for its own queries), not a 500.
+            return database_unavailable(request)
+        return self.get_response(request)
+
+    def _resolve(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:
             request.actor = request.user  # type: ignore[attr-defined]
         elif GUEST_SESSION_KEY in request.session:
@@ -25,4 +35,21 @@ class ActorMiddleware:
                 request.actor = guest_in_session(request.session[GUEST_SESSION_KEY])  # type: ignore[attr-defined]
             except NotFound:
                 del request.session[GUEST_SESSION_KEY]
-        return self.get_response(request)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the API's JSON error shape, or a plain sentence for pages."""
+    from peerassist.api.errors import DATABASE_DOWN, error_body
+
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body(DATABASE_DOWN, "database_unavailable"), status=503)
+    else:
+        response = HttpResponse(
+            "Peer Assist cannot reach its database just now. Nothing was saved; "
+            "try again in a minute.",
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+    response["Retry-After"] = "5"
+    return response

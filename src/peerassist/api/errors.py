@@ -11,6 +11,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from peerassist.core.errors import DomainError
 
+DATABASE_DOWN = (
+    "The database is not answering just now. Nothing was saved; try again in a "
+    "moment (the live board keeps your notes and retries by itself)."
+)
+
 
 def error_body(detail: str, code: str) -> dict[str, str]:
     return {"detail": detail, "code": code}
@@ -69,11 +74,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def database_down(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
         response = api.create_response(
             request,
-            error_body(
-                "The database is not answering just now. Nothing was saved; try again in a "
-                "moment (the live board keeps your notes and retries by itself).",
-                "database_unavailable",
-            ),
+            error_body(DATABASE_DOWN, "database_unavailable"),
             status=503,
         )
         response["Retry-After"] = "5"
