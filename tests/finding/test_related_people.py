@@ -195,3 +195,22 @@ def test_people_page_query_count_does_not_grow_with_people(
     with django_assert_max_num_queries(30):
         html = client.get("/lessons/people/", {"need": need.pk}).content.decode()
     assert html.count("Invite as visitor") == 12
+
+
+def test_related_lessons_with_tfidf_fallback_keep_visibility(
+    member: User, need: LearningNeed, world: dict, api: ApiClient, tfidf_only: None
+) -> None:
+    """Without the sentence model the panel still finds the shared lesson, never the private."""
+    items = api.login(member).get(f"/api/v1/search/learning-needs/{need.pk}/related").json()
+    ids = [i["id"] for i in items if i["kind"] == "lesson"]
+    assert world["shared"].pk in ids  # type: ignore[attr-defined]
+    assert world["private"].pk not in ids  # type: ignore[attr-defined]
+
+
+def test_guests_cannot_use_the_finding_api(need: LearningNeed, api: ApiClient) -> None:
+    """A visitor admitted by link (a guest) gets 401 from search, related and people."""
+    guest = GuestFactory(organisation=need.project.organisation)
+    api.as_guest(guest)
+    assert api.get("/api/v1/search/lessons", q="pharmacists").status_code == 401
+    assert api.get(f"/api/v1/search/learning-needs/{need.pk}/related").status_code == 401
+    assert api.get(f"/api/v1/search/learning-needs/{need.pk}/people").status_code == 401

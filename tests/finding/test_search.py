@@ -291,3 +291,31 @@ def test_search_page_query_count_does_not_grow_with_results(
     client.get(SEARCH, {"q": "huddle"})
     with django_assert_max_num_queries(25):  # type: ignore[operator]
         assert client.get(SEARCH, {"q": "huddle"}).status_code == 200
+
+
+def test_build_search_index_indexes_lessons_saved_without_signals(
+    member: User, org: Organisation
+) -> None:
+    """Lessons bulk-imported (no save signals) are found after `build_search_index`."""
+    from django.core.management import call_command
+
+    from peerassist.lessons.models import Lesson
+
+    project = ProjectFactory(organisation=org)
+    Lesson.objects.bulk_create(
+        [
+            Lesson(
+                organisation=org,
+                project=project,
+                title=f"Imported chiropody lesson {n}",
+                lesson="Imported from the old spreadsheet.",
+                status="approved",
+                visibility="organisation",
+                published_at=timezone.now(),
+            )
+            for n in range(3)
+        ]
+    )
+    assert lesson_search(actor=member, query="chiropody").total == 0
+    call_command("build_search_index", "--no-embeddings")
+    assert lesson_search(actor=member, query="chiropody").total == 3
