@@ -14,6 +14,7 @@ from benchmarks.harness import (
     RESULTS,
     LoadResult,
     baseline_server,
+    cpu_seconds,
     median,
     participant_specs,
     run_load,
@@ -29,7 +30,17 @@ from benchmarks.svg import line_chart
 AIM_SINGLE_P99 = 100.0  # ms, 50 participants on one process
 AIM_MULTI_P99 = 150.0  # ms, 200 participants over two processes
 
-METRICS = ["p50", "p95", "p99", "max", "ack_p50", "ack_p99", "achieved_notes_per_s"]
+METRICS = [
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "ack_p50",
+    "ack_p99",
+    "achieved_notes_per_s",
+    "server_cpu_ms_per_note",
+    "load_average",
+]
 
 
 def _merge(runs: list[LoadResult]) -> dict[str, Any]:
@@ -61,16 +72,24 @@ def run(*, quick: bool = False, runs: int = 3, rate: float = 1.0) -> dict[str, A
                     session = sessions[r * len(sizes) + i]
                     specs = participant_specs([session], [server.url])
                     wait_idle(server.proc.pid)
+                    cpu0 = cpu_seconds(server.proc.pid)
                     result = run_load(specs, rate=rate, duration=duration)
+                    result.server_cpu_ms_per_note = _per_note(
+                        cpu_seconds(server.proc.pid) - cpu0, result
+                    )
                     ours[n].append(result)
                     _progress(f"single n={n} run={r + 1}", result)
                     wait_idle(server.proc.pid)
                     wait_idle(base_proc.pid)
+                    cpu0 = cpu_seconds(base_proc.pid)
                     result = run_load(
                         _baseline_specs([session], base_url),
                         mode="baseline",
                         rate=rate,
                         duration=duration,
+                    )
+                    result.server_cpu_ms_per_note = _per_note(
+                        cpu_seconds(base_proc.pid) - cpu0, result
                     )
                     base[n].append(result)
                     _progress(f"baseline n={n} run={r + 1}", result)
@@ -92,7 +111,7 @@ def run(*, quick: bool = False, runs: int = 3, rate: float = 1.0) -> dict[str, A
         if multi.get("baseline"):
             rows.append(_row("baseline, 10x20", multi["baseline"], None))
     headers = ["configuration", "p50 ms", "p95 ms", "p99 ms", "max ms", "lost", "push missed"]
-    headers += ["notes/s", "p99 x baseline"]
+    headers += ["notes/s", "p99 x baseline", "CPU ms/note", "load avg"]
     out["table"] = table(headers, rows)
     fifty = out["single_process_sqlite"].get("50", {})
     out["aims"] = {
@@ -163,6 +182,11 @@ def _multi(*, quick: bool, runs: int, rate: float) -> dict[str, Any]:
     return merged
 
 
+def _per_note(cpu: float, result: LoadResult) -> float | None:
+    """Server CPU milliseconds per acknowledged note, fan-out to every participant included."""
+    return cpu * 1000 / result.acked if result.acked else None
+
+
 def _met(value: float | None, aim: float) -> bool | None:
     return None if value is None else value <= aim
 
@@ -182,6 +206,8 @@ def _row(name: str, o: dict[str, Any], b: dict[str, Any] | None) -> list[Any]:
         o.get("push_missed"),
         o.get("achieved_notes_per_s"),
         _ratio(o.get("p99"), b.get("p99")) if b else None,
+        o.get("server_cpu_ms_per_note"),
+        o.get("load_average"),
     ]
 
 

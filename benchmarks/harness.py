@@ -194,6 +194,7 @@ class LoadResult:
     ack_p99: float | None = None
     achieved_notes_per_s: float = 0.0
     load_average: float = 0.0  # the machine's 1-minute load average as the run began
+    server_cpu_ms_per_note: float | None = None  # filled in by benchmarks that know the pid
     connect_errors: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
