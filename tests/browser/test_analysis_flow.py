@@ -85,9 +85,9 @@ def test_host_groups_votes_codes_and_acts(new_page: Callable[..., Any], assist_i
 
     # Code a barrier with the construct picker (filter box, then a checkbox).
     host.goto(f"/analysis/assists/{assist_id}/analysis/")
-    scope = host.locator(".pa-an-theme", has_text="Agreeing the scope of practice")
-    host.screenshot(path="/tmp/shots/analysis-before-code.png", full_page=True)
-    scope.locator("a[href*='/code/']").click()
+    host.get_by_role(
+        "link", name="Code as enabler or barrier for Agreeing the scope of practice"
+    ).click()
     expect(host.get_by_role("heading", name="Code an enabler or barrier")).to_be_visible(
         timeout=SLOW
     )
