@@ -26,6 +26,7 @@ class Route:
 
 PAGE_READS = [
     "/projects/",
+    "/projects/new/",
     "/projects/tools/",
     "/projects/tools/peer-assist/",
     "/projects/{p}/",
@@ -63,6 +64,7 @@ PAGE_EDITS = [
 
 API_ROUTES = [
     Route("GET", "/api/v1/projects"),
+    Route("POST", "/api/v1/projects", {"title": "Anyone may start one"}),
     Route("GET", "/api/v1/projects/tools"),
     Route("GET", "/api/v1/projects/tools/peer-assist"),
     Route("GET", "/api/v1/projects/enablers/suggested"),
@@ -99,6 +101,7 @@ API_ROUTES = [
     Route("POST", "/api/v1/projects/{p}/enablers/{e}/learning-need", {}, True),
 ]
 ORG_WIDE = {
+    "/projects/new/",
     "/api/v1/projects",
     "/api/v1/projects/tools",
     "/api/v1/projects/tools/peer-assist",

@@ -18,7 +18,7 @@ class ProjectForm(NhsForm):
     title = forms.CharField(
         max_length=200,
         help_text="A short name your colleagues will recognise, for example "
-        "“Nurse-led recovery sessions in the community clinic”.",
+        "“Evening recovery groups at the community clinic”.",
         error_messages={"required": "Enter a title for the project."},
     )
     aim = forms.CharField(
