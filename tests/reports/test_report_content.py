@@ -126,9 +126,26 @@ def test_markdown_holds_every_note_with_markdown_escaped(client, session: Sessio
     assert text.startswith("# Peer assist report: HAT peer assist")
     for i in range(6):
         assert f"Insight number {i}: keep the team close" in text
-    assert '=HYPERLINK\\("http://evil\\.example"\\)' in text
+    assert '\\=HYPERLINK("http://evil.example")' in text
     assert "| Inner Setting | 1 | 0 | 0 | 1 | 0 |" in text
     assert "A rude remark" not in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("# Not a heading", "\\# Not a heading"),
+        ("1. Not a list", "1\\. Not a list"),
+        ("<b>bold</b> and *stars*", "\\<b\\>bold\\</b\\> and \\*stars\\*"),
+        ("Nurse-led care. Fine!", "Nurse-led care. Fine!"),
+    ],
+)
+def test_markdown_keeps_note_text_literal(client, org, raw: str, escaped: str) -> None:
+    """Markdown syntax and HTML in a note stay literal text; ordinary prose is untouched."""
+    session = build_session(org, notes=1)
+    session.notes[0].text = raw
+    session.notes[0].save()
+    assert escaped in _page(client, session, "report.md").decode()
 
 
 def test_csv_tables_hold_the_rows_and_neutralise_formulas(client, session: Session) -> None:

@@ -21,7 +21,10 @@ from peerassist.reports.presenters import SessionReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLES = ("notes", "themes", "actions")
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+# Characters that mean something anywhere in a CommonMark line, and those that do only at
+# its start (headings, lists, numbered lists, setext underlines).
+MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+MD_LINE_START = re.compile(r"^(\d*)([#+\-=]|(?<=\d)[.)])")
 
 
 def cell_safe(value: Any) -> Any:
@@ -120,7 +123,10 @@ def report_xlsx(report: SessionReport) -> bytes:
 
 def md(text: str) -> str:
     """User text made literal in Markdown: special characters escaped, lines kept apart."""
-    lines = [MD_SPECIAL.sub(r"\\\1", line.strip()) for line in str(text).splitlines()]
+    lines = [
+        MD_LINE_START.sub(r"\1\\\2", MD_INLINE.sub(r"\\\1", line.strip()))
+        for line in str(text).splitlines()
+    ]
     return "  \n".join(line for line in lines if line)
 
 
