@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -68,6 +68,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
             413: "too_large",
         }.get(exc.status_code, "error")
         return api.create_response(request, error_body(str(exc), code), status=exc.status_code)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The database refused a value the checks let through (PostgreSQL text cannot hold
+        # NUL characters): the write rolled back; say what to change instead of a 500.
+        return api.create_response(
+            request,
+            error_body(
+                "Some of that text cannot be stored. Remove control characters (such as NUL) "
+                "and try again.",
+                "invalid",
+            ),
+            status=400,
+        )
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)
