@@ -52,7 +52,7 @@ class ApiClient:
     def _csrf(self) -> str:
         cookie = self.client.cookies.get(settings.CSRF_COOKIE_NAME)
         if cookie is None:
-            self.client.get("/accounts/sign-in/")
+            self.client.get("/api/v1/csrf")
             cookie = self.client.cookies[settings.CSRF_COOKIE_NAME]
         return cookie.value
 

@@ -16,7 +16,7 @@ import time
 import uuid
 from contextlib import closing
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse, urlunparse
 from urllib.request import urlopen
 
@@ -63,6 +63,9 @@ class ServerProcess:
                 with urlopen(f"{self.url}/healthz", timeout=2) as response:
                     if response.status == 200:
                         return self
+            except HTTPError:
+                if not wait_healthy:
+                    return self  # it answers, even though some part is down
             except (URLError, OSError):
                 pass
             time.sleep(0.2)

@@ -117,3 +117,20 @@ def test_another_organisations_project_is_404_not_403(
     response = api.login(member).get(f"/api/v1/projects/{theirs.pk}")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_writes_without_the_csrf_token_are_refused(api: ApiClient, member: User) -> None:
+    """A signed-in browser session cannot be used for writes from another site (CSRF)."""
+    api.login(member)
+    response = api.post("/api/v1/projects", {"title": "Forged"}, csrf=False)
+    assert response.status_code in {401, 403}
+    assert response.json()["code"]
+
+
+@pytest.mark.django_db
+def test_the_csrf_route_sets_the_cookie_for_api_clients(api: ApiClient) -> None:
+    """Clients get the CSRF token from /api/v1/csrf, with or without a session."""
+    response = api.get("/api/v1/csrf")
+    assert response.status_code == 200
+    assert response.json()["csrf_token"]
+    assert "csrftoken" in api.client.cookies

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from ninja import Router, Schema
 
 from peerassist.accounts.actors import actor_organisation_ids
@@ -52,3 +53,17 @@ def me(request: HttpRequest) -> MeOut:
 def organisations(request: HttpRequest) -> list[Organisation]:
     ids = actor_organisation_ids(request.auth)  # type: ignore[attr-defined]
     return list(Organisation.objects.filter(id__in=ids).order_by("name"))
+
+
+class CsrfOut(Schema):
+    csrf_token: str
+
+
+@router.get(
+    "/csrf",
+    response=CsrfOut,
+    auth=None,
+    summary="Set the CSRF cookie and return its token (send it as X-CSRFToken on writes)",
+)
+def csrf(request: HttpRequest) -> CsrfOut:
+    return CsrfOut(csrf_token=get_token(request))

@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from peerassist.api.app import api
+from peerassist.api.fallback import api_not_found
 from peerassist.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_not_found),
     path("accounts/", include("peerassist.accounts.urls")),
     path("projects/", include("peerassist.projects.urls")),
     path("assists/", include("peerassist.assists.urls")),
