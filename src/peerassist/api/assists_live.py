@@ -6,8 +6,8 @@ call a service, shape the answer for this viewer. The protocol is in docs/realti
 
 from __future__ import annotations
 
-import uuid
 import datetime as dt
+import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -19,7 +19,7 @@ from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.models import Note, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.assists.selectors import board_state, note_for_viewer, note_wire
+from peerassist.assists.selectors import board_state, controls_wire, note_for_viewer, note_wire
 from peerassist.core.errors import Invalid
 
 router = Router(tags=["live board"])
@@ -188,8 +188,6 @@ def controls(request: HttpRequest, assist_id: int, payload: ControlsIn) -> dict[
     assist = _assist(request, assist_id)
     changes = payload.model_dump(exclude_unset=True)
     assist = services.controls_update(actor=request.auth, assist=assist, changes=changes)  # type: ignore[attr-defined]
-    from peerassist.assists.selectors import controls_wire
-
     return {"controls": controls_wire(assist), "version": assist.version}
 
 
