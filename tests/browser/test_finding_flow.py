@@ -56,7 +56,8 @@ def test_search_finds_a_lesson_shared_by_another_organisation(
 def test_bar_panel_shows_the_shared_lesson_for_a_learning_need(
     new_page: Callable[..., Any],
 ) -> None:
-    """The HAT BAR's "has this been solved before?" panel lists the council's shared lesson."""
+    """The HAT BAR's "solved before?" panel lists the council's shared lesson; the people
+    finder for that need opens and passes axe."""
     page = new_page(HOST_LEAD)
     page.set_default_timeout(60_000)
     page.goto("/projects/")
@@ -66,6 +67,11 @@ def test_bar_panel_shows_the_shared_lesson_for_a_learning_need(
     assert panel_item.is_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "finding-bar-panel.png"), full_page=True)
+    need_id = page.locator("li.pa-needs__item").first.get_attribute("id").split("-")[1]
+    page.goto(f"/lessons/people/?need={need_id}")
+    assert page.get_by_role("heading", name="Who has done this before?").is_visible()
+    assert_accessible(page, "people finder")
+    page.screenshot(path=str(SHOTS / "finding-people.png"), full_page=True)
 
 
 def test_subscriptions_page_is_accessible(new_page: Callable[..., Any]) -> None:
