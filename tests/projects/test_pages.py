@@ -172,6 +172,16 @@ class TestBarPage:
         assert bar.success_factors == "Protected time"
         assert [(n.question, n.priority) for n in bar.learning_needs.all()] == [("Who?", "high")]
 
+    def test_a_question_typed_in_add_need_is_kept_when_save_draft_is_pressed(
+        self, as_host: Client, project: Project, bar: BeforeActionReview
+    ) -> None:
+        url = f"/projects/{project.pk}/bars/{bar.pk}/"
+        data = _bar_post(bar, question="Typed, then Save draft", priority="low")
+        as_host.post(url, {**data, "action": "save"})
+        assert list(bar.learning_needs.values_list("question", flat=True)) == [
+            "Typed, then Save draft"
+        ]
+
     def test_move_edit_and_delete_needs_without_javascript(
         self, as_host: Client, project: Project, bar: BeforeActionReview, needs: list[LearningNeed]
     ) -> None:

@@ -301,7 +301,10 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
         request.POST or None,
         initial={q["name"]: getattr(bar, q["name"]) for q in BAR_QUESTIONS},
     )
-    wants_new_need = request.method == "POST" and request.POST.get("action") == "add_need"
+    # A question typed in "Add a learning need" is added by whichever button was pressed.
+    wants_new_need = request.method == "POST" and (
+        request.POST.get("action") == "add_need" or bool(request.POST.get("question", "").strip())
+    )
     need_form = LearningNeedForm(request.POST if wants_new_need else None)
     need_errors: dict[int, str] = {}
     typed_needs: dict[int, dict[str, str]] = {}
@@ -311,7 +314,9 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
         forms_ok = form.is_valid() & (not wants_new_need or need_form.is_valid())
         if forms_ok:
             try:
-                message = _bar_apply(actor, bar, form, need_form, post, need_errors)
+                message = _bar_apply(
+                    actor, bar, form, need_form if wants_new_need else None, post, need_errors
+                )
             except Invalid as error:
                 if not need_errors:
                     form.add_error(None, error.detail)
@@ -355,7 +360,7 @@ def _bar_apply(
     actor: User,
     bar: BeforeActionReview,
     form: BarForm,
-    need_form: LearningNeedForm,
+    need_form: LearningNeedForm | None,
     post: BarPost,
     need_errors: dict[int, str],
 ) -> str:
@@ -374,7 +379,7 @@ def _bar_apply(
         message = "Draft saved."
         if post.action == "complete":
             message = "Before Action Review saved and marked complete."
-        if post.action == "add_need":
+        if need_form is not None:
             services.learning_need_create(actor=actor, bar=bar, **need_form.cleaned_data)
             message = "Learning need added."
         if post.move:
