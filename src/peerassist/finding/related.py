@@ -66,8 +66,12 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def related_lessons(actor: Actor, text: str, *, limit: int = 5) -> list[RelatedMatch]:
-    fused, similarity, _, _ = rank_lessons(actor, text, limit=50, any_word=True)
+def related_lessons(
+    actor: Actor, text: str, *, limit: int = 5, wait_for_model: bool = True
+) -> list[RelatedMatch]:
+    fused, similarity, _, _ = rank_lessons(
+        actor, text, limit=50, any_word=True, wait_for_model=wait_for_model
+    )
     words = _words(text)
     top = [pk for pk, _ in fused[:limit]]
     lessons = {lesson.pk: lesson for lesson in Lesson.objects.filter(pk__in=top)}
@@ -177,7 +181,8 @@ def lessons_finder(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
             reason=match.reason,
             score=match.score,
         )
-        for match in related_lessons(actor, need_text(need))
+        # The panel sits on the BAR and planning pages: never hold them up for the model.
+        for match in related_lessons(actor, need_text(need), wait_for_model=False)
     ]
 
 

@@ -17,6 +17,7 @@ before?" and the people finder. Its steps:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -171,6 +172,25 @@ def search_candidates(
     return (filters or LessonFilters()).apply(lessons_visible(actor))
 
 
+_loading_lock = threading.Lock()
+_loading: threading.Thread | None = None
+
+
+def model_loaded(*, start_loading: bool = False) -> bool:
+    """Whether this process has its embedding backend; optionally start loading it."""
+    global _loading
+    if embeddings._backend is not None:  # a read-only peek: loads nothing
+        return True
+    if start_loading:
+        with _loading_lock:
+            if _loading is None or not _loading.is_alive():
+                _loading = threading.Thread(
+                    target=embeddings.embedding_backend, name="embedding-load", daemon=True
+                )
+                _loading.start()
+    return False
+
+
 @lru_cache(maxsize=512)
 def query_vector(backend: str, query: str) -> np.ndarray:
     """The query's embedding, remembered: paging through results re-ranks the same words."""
@@ -210,11 +230,15 @@ def rank_lessons(
     filters: LessonFilters | None = None,
     limit: int = CANDIDATES,
     any_word: bool = False,
+    wait_for_model: bool = True,
 ) -> tuple[list[tuple[int, float]], dict[int, float], ParsedQuery, bool]:
     """Fused ranking of visible lessons for a query.
 
     Returns ``(fused [(id, rrf score)], cosine by id, parsed query, relaxed)``; ``any_word``
     searches with OR from the start (for long questions such as learning needs).
+    ``wait_for_model=False`` (side panels on other pages) never makes a page wait for the
+    sentence model to load: until it has loaded in this process (started in the background
+    here), the answer uses the TF-IDF re-ranking instead.
     """
     parsed = parse_query(query)
     candidates = search_candidates(actor, filters)
@@ -228,7 +252,10 @@ def rank_lessons(
     similarity: dict[int, float] = {}
     if not query.strip():
         return [], similarity, parsed, False
-    if embeddings.embedding_backend_name() == embeddings.TfidfBackend.name:
+    use_tfidf = embeddings.embedding_backend_name() == embeddings.TfidfBackend.name
+    if not use_tfidf and not wait_for_model and not model_loaded(start_loading=True):
+        use_tfidf = True
+    if use_tfidf:
         second = _tfidf_rerank(query, [pk for pk, _ in fts])
     else:
         second = _semantic_ranking(query, candidates, limit=limit)
