@@ -104,6 +104,8 @@ class ServerStack:
                 "PEERASSIST_CHANNEL_PREFIX": f"t{uuid.uuid4().hex[:10]}",
                 "AXES_FAILURE_LIMIT": "50",
                 "PYTHONUNBUFFERED": "1",
+                # Test servers load the model only if a test needs it (saves CPU per process).
+                "PEERASSIST_WARM_MODEL": os.environ.get("PEERASSIST_WARM_MODEL", "0"),
             }
         )
         self.pg_name: str | None = None

@@ -11,6 +11,13 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
+
+
+def _warm_embeddings() -> None:
+    from peerassist.semantic.embeddings import encode
+
+    encode(["warm up"])
 
 
 def serve(argv: list[str]) -> int:
@@ -28,6 +35,10 @@ def serve(argv: list[str]) -> int:
 
     import uvicorn
 
+    if os.environ.get("PEERASSIST_WARM_MODEL", "1") != "0":
+        # Load the embedding model in the background now, so the first "has this been
+        # solved before?" panel or search does not wait for it (seconds on a small machine).
+        threading.Thread(target=_warm_embeddings, name="warm-embeddings", daemon=True).start()
     worker = None
     if args.with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "peerassist.cli", "db_worker"])
