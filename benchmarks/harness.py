@@ -75,21 +75,9 @@ def server_stack(kind: str, *, demo: bool = False) -> Iterator[ServerStack]:
         if services is None:
             raise RuntimeError("PostgreSQL and Redis are not available")
         overrides = {"DATABASE_URL": services[0], "REDIS_URL": services[1]}
-    saved = {k: os.environ.get(k) for k in overrides}
     data_dir = Path(tempfile.mkdtemp(prefix=f"pa-bench-{kind}-"))
-    try:
-        for key, value in overrides.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with _environ(overrides):  # ServerStack reads DATABASE_URL from the environment
         stack = ServerStack(data_dir, demo=demo)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     stack.env.update(
         {
             "DEBUG": "0",
@@ -103,8 +91,27 @@ def server_stack(kind: str, *, demo: bool = False) -> Iterator[ServerStack]:
     try:
         yield stack
     finally:
-        stack.close()
+        with _environ(overrides):  # ... and again when it drops its database
+            stack.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
+def _environ(overrides: dict[str, str | None]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in overrides}
+    try:
+        for key, value in overrides.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def seed(stack: ServerStack, sizes: list[int], *, notes: int = 0) -> list[dict[str, Any]]:
