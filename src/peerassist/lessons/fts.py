@@ -12,10 +12,10 @@ backend builds its query from those parts, so no input can raise a syntax error.
   rebuilt by ``peerassist build_search_index``. Ranked by bm25 with the title weighted 5×.
 * PostgreSQL: a table ``lessons_lesson_tsv`` (lesson id, weighted ``tsvector`` of
   ``PG_DOCUMENT``, GIN index), kept current the same way, queried with
-  ``websearch_to_tsquery`` and ranked by ``ts_rank_cd``. A stored vector, not an expression
-  index: ranking thousands of matches would otherwise re-parse every matching lesson
-  (``semantic/migrations/0003``), and unlike a generated column it never blocks the lessons
-  app from altering its own columns.
+  ``websearch_to_tsquery`` and ranked by ``ts_rank`` (weights A/B/C; cheaper than
+  ``ts_rank_cd`` over thousands of matches). A stored vector, not an expression index:
+  ranking would otherwise re-parse every matching lesson (``semantic/migrations/0003``), and
+  unlike a generated column it never blocks the lessons app from altering its own columns.
 
 Both take the candidate lessons as a queryset (already limited to what the actor may see
 and to the filters) and search only inside it.
@@ -150,7 +150,7 @@ def fts_search(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT d.lesson_id, ts_rank_cd(d.document, q.query) AS score "
+                "SELECT d.lesson_id, ts_rank(d.document, q.query) AS score "
                 f"FROM {PG_TABLE} d, websearch_to_tsquery('english', %s) AS q(query) "
                 f"WHERE d.document @@ q.query AND d.lesson_id IN ({inner_sql}) "
                 "ORDER BY score DESC, d.lesson_id DESC LIMIT %s",

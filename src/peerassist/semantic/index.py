@@ -144,7 +144,14 @@ def nearest(
     scores = matrix @ np.asarray(query_vector, dtype=np.float32)
     keep = scores >= min_score
     ids, scores = ids[keep], scores[keep]
-    order = np.argsort(-scores, kind="stable")
+    # Most searches need only the best few hundred: partition first, sort just those, and
+    # sort the rest only if the filters turn most of them away.
+    first = min(len(scores), max(limit * 3, 300))
+    if first < len(scores):
+        top = np.argpartition(-scores, first - 1)[:first]
+        order = top[np.argsort(-scores[top], kind="stable")]
+    else:
+        order = np.argsort(-scores, kind="stable")
 
     def check(chunk_ids: list[int]) -> set[int]:
         if callable(allowed):
@@ -152,16 +159,20 @@ def nearest(
         return set(allowed.filter(pk__in=chunk_ids).order_by().values_list("pk", flat=True))
 
     found: list[tuple[int, float]] = []
+    seen: set[int] = set()  # ties at the partition's edge may come round twice
     start, chunk = 0, max(limit * 3, 300)
     while start < len(order) and len(found) < limit:
         positions = order[start : start + chunk]
         chunk_ids = [int(i) for i in ids[positions]]
         ok = check(chunk_ids)
         for position, object_id in zip(positions, chunk_ids, strict=True):
-            if object_id in ok:
+            if object_id in ok and object_id not in seen:
+                seen.add(object_id)
                 found.append((object_id, float(scores[position])))
                 if len(found) >= limit:
                     break
         start += chunk
         chunk = min(chunk * 4, 10_000)  # stays under SQLite's bound-parameter limit
+        if start >= len(order) and len(order) < len(scores) and len(found) < limit:
+            order = np.argsort(-scores, kind="stable")  # the partition ran out: all of them
     return found
