@@ -436,3 +436,21 @@ def test_change_form_is_filled_in_and_saves_unchanged(cast: Cast) -> None:
         "bar": str(cast.assist.bar_id),
     }
     assert client.post(url, data).status_code == 302
+
+
+def test_people_finder_links_prefill_the_visitor_form_without_saving(client, db) -> None:  # type: ignore[no-untyped-def]
+    """An "Invite as visitor" link fills in the form; nobody is added until it is submitted."""
+    from peerassist.assists.models import Participant
+    from tests.factories import PeerAssistFactory, ProjectMemberFactory, UserFactory
+
+    assist = PeerAssistFactory()
+    host = UserFactory(organisation=assist.organisation)
+    ProjectMemberFactory(project=assist.project, user=host)
+    client.force_login(host)
+    page = client.get(
+        f"/assists/{assist.pk}/plan/people/",
+        {"visitor-name": "Vic <b>Visitor</b>", "visitor-email": "vic@elsewhere.example"},
+    ).content.decode()
+    assert 'value="Vic &lt;b&gt;Visitor&lt;/b&gt;"' in page
+    assert 'value="vic@elsewhere.example"' in page
+    assert not Participant.objects.filter(assist=assist).exists()

@@ -328,7 +328,27 @@ def _people_page(
 @require_GET
 @planner_page(AssistNeed.VIEW)
 def people(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
-    return _people_page(request, assist)
+    """The people page; ``?visitor-name=…`` or ``?colleague-user=…`` pre-fill the forms (the
+    people finder's "Invite as visitor" links), nothing is saved until the planner submits."""
+    return _people_page(
+        request,
+        assist,
+        colleague_form=ColleagueForm(
+            organisation_id=assist.organisation_id,
+            prefix="colleague",
+            initial=_prefilled(request, "colleague"),
+        ),
+        visitor_form=VisitorForm(prefix="visitor", initial=_prefilled(request, "visitor")),
+    )
+
+
+def _prefilled(request: HttpRequest, prefix: str) -> dict[str, str]:
+    start = f"{prefix}-"
+    return {
+        key.removeprefix(start): value[:2000]
+        for key, value in request.GET.items()
+        if key.startswith(start)
+    }
 
 
 @require_POST
