@@ -345,8 +345,8 @@ def people(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 def _prefilled(request: HttpRequest, prefix: str) -> dict[str, str]:
     start = f"{prefix}-"
     return {
-        key.removeprefix(start): value[:2000]
-        for key, value in request.GET.items()
+        key.removeprefix(start): str(request.GET.get(key, ""))[:2000]
+        for key in request.GET
         if key.startswith(start)
     }
 
