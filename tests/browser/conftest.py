@@ -42,7 +42,9 @@ def server(server_stack: ServerStack) -> ServerProcess:
     return server_stack.start_server()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in the main thread while
+# it is open, which would stop later async tests (pytest-asyncio) from starting their own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         missing_service(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")

@@ -1,7 +1,7 @@
 """Two share-backs racing (two workers, or a worker and the host's button) start one round.
 
-A real transaction per thread; ``serialized_rollback`` puts the CFIR list (loaded by a data
-migration) back afterwards for the tests that follow.
+A real transaction per thread. No ``serialized_rollback``: after another transactional test
+has flushed and re-created the content types, restoring the serialized copy collides with them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from peerassist.reports.models import ShareBack, ShareBackDelivery
 from tests.reports.conftest import build_session
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_sends_start_exactly_one_round(org) -> None:
     """Of two simultaneous sends one wins; the other is refused as already shared back."""
     session = build_session(org, notes=2)
