@@ -244,7 +244,7 @@ def lessons_list(
     status: str = "",
     valence: str = "",
     project_id: int | None = None,
-    construct: str = "",
+    construct_code: str = "",
     mine: bool = False,
 ) -> list[dict[str, Any]]:
     """Lessons the user may see, newest first; filter by status, valence, project, construct."""
@@ -254,7 +254,7 @@ def lessons_list(
         status=status if status in Lesson.Status.values else "",
         valence=valence if valence in Lesson.Valence.values else "",
         project_id=project_id,
-        construct_code=construct[:20],
+        construct_code=construct_code[:20],
         mine=mine,
     )
     return _LazyOut(lessons, actor)  # type: ignore[return-value]
