@@ -140,3 +140,17 @@ def require_postgres_and_redis() -> None:
             socket.create_connection((parts.hostname, parts.port or default_port), 3).close()
         except OSError:
             missing_service(f"{parts.scheme} at {parts.hostname}:{parts.port} is not answering")
+
+
+@pytest.fixture
+def cfir_loaded(transactional_db: None) -> None:
+    """The CFIR 2.0 list for transactional tests: an earlier one's flush empties the table
+    that the data migration filled, so reload it when it is missing."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from peerassist.analysis.models import CfirConstruct
+
+    if not CfirConstruct.objects.filter(organisation__isnull=True).exists():
+        import_module("peerassist.analysis.migrations.0002_load_cfir").load(django_apps, None)

@@ -18,7 +18,7 @@ from tests.reports.conftest import build_session
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_sends_start_exactly_one_round(org) -> None:
+def test_concurrent_sends_start_exactly_one_round(org, cfir_loaded) -> None:
     """Of two simultaneous sends one wins; the other is refused as already shared back."""
     session = build_session(org, notes=2)
     barrier = threading.Barrier(2)
