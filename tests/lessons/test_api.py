@@ -8,7 +8,7 @@ import pytest
 
 from peerassist.accounts.models import Organisation, User
 from peerassist.analysis.models import Action, AfterActionReview, CfirConstruct, Determinant
-from peerassist.lessons.models import Lesson
+from peerassist.lessons.models import Lesson, LessonsLogEntry, Retrospect
 from tests.conftest import ApiClient
 from tests.factories import (
     GuestFactory,
@@ -261,6 +261,30 @@ def test_log_retrospect_and_draft_lessons(
     assert other.get(f"/api/v1/retrospects/{retro['id']}").status_code == 404
     assert other.post(f"/api/v1/retrospects/{retro['id']}/draft-lessons").status_code == 404
     assert other.delete(f"/api/v1/lessons-log/{entry.json()['id']}").status_code == 404
+
+
+def test_another_organisations_log_entry_or_retrospect_looks_missing_by_its_own_name(
+    member: User, project: Any, outsider: User
+) -> None:
+    """Outside the organisation a log entry or retrospect answers exactly as a missing one
+    does (404, "No such log entry."), never "No such project.", so ids do not leak."""
+    entry = LessonsLogEntry.objects.create(project=project, text="x", author=member)
+    retro = Retrospect.objects.create(project=project, objectives="o", do_differently="d")
+    other = as_user(outsider)
+    missing = max(entry.pk, retro.pk) + 1000
+    cases = [
+        ("delete", f"/api/v1/lessons-log/{entry.pk}", "No such log entry."),
+        ("delete", f"/api/v1/lessons-log/{missing}", "No such log entry."),
+        ("get", f"/api/v1/retrospects/{retro.pk}", "No such retrospect."),
+        ("post", f"/api/v1/retrospects/{retro.pk}/draft-lessons", "No such retrospect."),
+        ("get", f"/api/v1/retrospects/{missing}", "No such retrospect."),
+    ]
+    for method, path, detail in cases:
+        response = getattr(other, method)(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": detail, "code": "not_found"}, path
+    assert LessonsLogEntry.objects.filter(pk=entry.pk).exists()
+    assert as_user(member).get(f"/api/v1/retrospects/{retro.pk}").status_code == 200
 
 
 def test_colleague_outside_the_host_team_cannot_write_the_log(

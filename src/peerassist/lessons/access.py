@@ -14,7 +14,7 @@ from peerassist.core.access import ensure_id
 from peerassist.core.errors import Forbidden, NotFound
 from peerassist.lessons.models import Lesson, LessonsLogEntry, LessonsReport, Retrospect
 from peerassist.lessons.visibility import lesson_is_insider, lessons_visible
-from peerassist.projects.access import ProjectNeed, access_project
+from peerassist.projects.access import ProjectNeed, access_project_record
 
 
 class LessonNeed(Enum):
@@ -82,40 +82,16 @@ def ensure_can_review_lesson(actor: Actor | None, lesson: Lesson) -> None:
 def access_retrospect(
     actor: Actor | None, retrospect_id: object, *, need: ProjectNeed = ProjectNeed.VIEW
 ) -> Retrospect:
-    retrospect_id = ensure_id(retrospect_id, "retrospect")
-    retrospect = Retrospect.objects.filter(pk=retrospect_id).first()
-    if retrospect is None:
-        raise NotFound("No such retrospect.")
-    try:
-        retrospect.project = access_project(actor, retrospect.project_id, need=need)
-    except NotFound:
-        raise NotFound("No such retrospect.") from None
-    return retrospect
+    return access_project_record(actor, Retrospect, retrospect_id, what="retrospect", need=need)
 
 
 def access_log_entry(
     actor: Actor | None, entry_id: object, *, need: ProjectNeed = ProjectNeed.EDIT
 ) -> LessonsLogEntry:
-    entry_id = ensure_id(entry_id, "log entry")
-    entry = LessonsLogEntry.objects.filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound("No such log entry.")
-    try:
-        entry.project = access_project(actor, entry.project_id, need=need)
-    except NotFound:
-        raise NotFound("No such log entry.") from None
-    return entry
+    return access_project_record(actor, LessonsLogEntry, entry_id, what="log entry", need=need)
 
 
 def access_lessons_report(
     actor: Actor | None, report_id: object, *, need: ProjectNeed = ProjectNeed.VIEW
 ) -> LessonsReport:
-    report_id = ensure_id(report_id, "report")
-    report = LessonsReport.objects.filter(pk=report_id).first()
-    if report is None:
-        raise NotFound("No such report.")
-    try:
-        report.project = access_project(actor, report.project_id, need=need)
-    except NotFound:
-        raise NotFound("No such report.") from None
-    return report
+    return access_project_record(actor, LessonsReport, report_id, what="report", need=need)

@@ -1,8 +1,14 @@
-"""The doors to projects and their BARs. Outside the actor's reach looks the same as missing."""
+"""The doors to projects, their BARs and the records they own.
+
+Outside the actor's reach looks the same as missing.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Protocol, TypeVar
+
+from django.db.models import Model
 
 from peerassist.accounts.actors import Actor, actor_is_knowledge_manager, actor_membership
 from peerassist.accounts.models import User
@@ -14,6 +20,16 @@ from peerassist.projects.models import BeforeActionReview, Enabler, LearningNeed
 class ProjectNeed(Enum):
     VIEW = "view"
     EDIT = "edit"
+
+
+class ProjectRecord(Protocol):
+    """A record that belongs to exactly one project (a log entry, a retrospect, a report)."""
+
+    project_id: int
+    project: Project
+
+
+RecordT = TypeVar("RecordT", bound=ProjectRecord)
 
 
 def access_project(
@@ -32,6 +48,31 @@ def access_project(
             code="not_host_team",
         )
     return project
+
+
+def access_project_record(
+    actor: Actor | None,
+    model: type[RecordT],
+    record_id: object,
+    *,
+    what: str,
+    need: ProjectNeed,
+) -> RecordT:
+    """A project's record fetched by its own id, if the actor may reach the project.
+
+    Every failure, the project's own included, says "No such <what>.": naming the project
+    would tell an outsider that the record exists.
+    """
+    record_id = ensure_id(record_id, what)
+    assert issubclass(model, Model)  # a model class that also has a project (narrows the type)
+    record = model._default_manager.filter(pk=record_id).first()
+    if record is None:
+        raise NotFound(f"No such {what}.")
+    try:
+        record.project = access_project(actor, record.project_id, need=need)
+    except NotFound:
+        raise NotFound(f"No such {what}.") from None
+    return record
 
 
 def project_can_edit(actor: Actor | None, project: Project) -> bool:
