@@ -2,7 +2,7 @@
 
 The organisation's members and the people who took part with an account see the report
 whenever they like; a guest (a visitor admitted by link) sees it only for their own peer
-assist and only once the host team has shared it back (docs/adr/0051-report-content.md).
+assist and only once the host team has shared it back (docs/adr/0005-report-content.md).
 """
 
 from __future__ import annotations

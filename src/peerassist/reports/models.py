@@ -2,7 +2,7 @@
 
 These are delivery records. They let the follow-up services (``analysis/followup.py``) send
 each e-mail once however often the periodic command runs, and let the host team see what
-was sent, when and to whom (docs/adr/0050-follow-up-delivery-records.md).
+was sent, when and to whom (docs/adr/0006-follow-up-delivery-records.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Presenters: turn ``ReportData`` into what the report shows, so templates stay dumb.
 
 The same ``SessionReport`` feeds the page, the PDF (same HTML), the Markdown, the CSV/XLSX
-tables and the share-back e-mail. The content rules (docs/adr/0051-report-content.md):
+tables and the share-back e-mail. The content rules (docs/adr/0005-report-content.md):
 
 - every live note is shown, grouped by learning need, and again under its theme (or under
   "Not in a theme"); notes the facilitator hid are left out and counted;
