@@ -308,19 +308,30 @@ def test_participants_colleagues_and_visitors(cast: Cast) -> None:
     assert api.delete(f"{url}/999999").status_code == 404
 
 
-def test_sending_invitations_emails_links_and_calendar_and_moves_status(cast: Cast) -> None:
-    """Invitations go by e-mail with a signed guest link or page link and a parseable .ics;
-    the plan moves to "invitations sent" and each move is recorded with who."""
+def test_sending_invitations_emails_links_and_calendar_and_moves_status(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Invitations go by e-mail with a signed guest link or page link and a parseable .ics,
+    from the task worker once the request has committed; the plan moves to "invitations
+    sent" and each move is recorded with who."""
     api = client_for(cast, "host")
     agenda_apply_template(assist=cast.assist, template_key="four_part")
     api.post(
         f"{BASE}/{cast.assist.pk}/participants",
         {"user_id": cast.colleague.pk, "role": "host_member"},
     )
-    response = api.post(f"{BASE}/{cast.assist.pk}/invitations/send")
-    assert response.status_code == 200, response.content
-    assert {p["rsvp"] for p in response.json()} == {"pending"}
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = api.post(f"{BASE}/{cast.assist.pk}/invitations/send")
+        assert response.status_code == 200, response.content
+        assert {p["rsvp"] for p in response.json()} == {"pending"}
+        assert {p["invitation_sent_at"] for p in response.json()} == {None}
+        assert mail.outbox == []  # nothing is e-mailed inside the request
+    assert len(queued) == 1
     assert len(mail.outbox) == 3
+    assert all(
+        p.invitation_sent_at is not None and p.invitation_sent_at >= p.invited_at
+        for p in Participant.objects.filter(assist=cast.assist)
+    )
     by_to = {m.to[0]: m for m in mail.outbox}
     guest_mail = by_to[cast.guest.email]
     assert "/accounts/guest/" in guest_mail.body
@@ -350,13 +361,19 @@ def test_sending_invitations_emails_links_and_calendar_and_moves_status(cast: Ca
     assert again.status_code == 400 and again.json()["code"] == "nobody_to_invite"
 
 
-def test_resend_voids_the_old_link_and_revoke_shuts_the_door(cast: Cast) -> None:
+def test_resend_voids_the_old_link_and_revoke_shuts_the_door(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     """A resent invitation carries a new link and the old one stops working; revoke ends it."""
     api = client_for(cast, "host")
-    api.post(f"{BASE}/{cast.assist.pk}/invitations/send")
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"{BASE}/{cast.assist.pk}/invitations/send")
     old_link = mail.outbox[-1].body.split("/accounts/guest/")[1].split("/")[0]
     pid = cast.guest.participant.pk
-    assert api.post(f"{BASE}/{cast.assist.pk}/invitations/{pid}/resend").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = api.post(f"{BASE}/{cast.assist.pk}/invitations/{pid}/resend")
+    assert resent.status_code == 200
+    assert len(mail.outbox) == 3
     new_link = mail.outbox[-1].body.split("/accounts/guest/")[1].split("/")[0]
     assert new_link != old_link
     visitor = ApiClient()

@@ -283,8 +283,11 @@ def test_agenda_reorders_with_plain_buttons_and_shows_the_total(cast: Cast) -> N
     assert cast.assist.agenda_items.count() == 6
 
 
-def test_people_page_adds_people_sends_invitations_and_shows_replies(cast: Cast) -> None:
-    """Visitors and colleagues are added by form; invitations are e-mailed; replies show."""
+def test_people_page_adds_people_sends_invitations_and_shows_replies(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Visitors and colleagues are added by form; invitations are queued and e-mailed after
+    the request, and the list says whether each one has gone; replies show."""
     client = browser_for(cast, "host")
     base = f"/assists/{cast.assist.pk}/plan/people/"
     response = client.post(
@@ -308,8 +311,12 @@ def test_people_page_adds_people_sends_invitations_and_shows_replies(cast: Cast)
     )
     assert bad_mail.status_code == 400
     assert "Enter an e-mail address" in bad_mail.content.decode()
-    sent = client.post(f"/assists/{cast.assist.pk}/plan/invitations/", follow=True)
-    assert "3 invitations sent." in sent.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/assists/{cast.assist.pk}/plan/invitations/", follow=True)
+        page = sent.content.decode()
+        assert "3 invitations queued to be e-mailed." in page
+        assert page.count("Invitation e-mail queued, not sent yet") == 3
+        assert mail.outbox == []
     assert {m.to[0] for m in mail.outbox} == {
         "ada@else.example",
         cast.guest.email,
@@ -319,14 +326,19 @@ def test_people_page_adds_people_sends_invitations_and_shows_replies(cast: Cast)
     assert cast.assist.status == "invited"
     page = client.get(base).content.decode()
     assert "Awaiting reply" in page and "Analytical Trust" in page
+    assert page.count("Invitation e-mailed ") == 3
+    assert "queued, not sent yet" not in page
 
 
-def test_guest_lands_on_the_invitation_page_and_replies(cast: Cast) -> None:
+def test_guest_lands_on_the_invitation_page_and_replies(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
     """The e-mailed link admits the guest to their invitation: purpose, agenda, privacy and
     a reply that needs consent to record notes unless they decline."""
     agenda_apply_template(assist=cast.assist, template_key="four_part")
     host = browser_for(cast, "host")
-    host.post(f"/assists/{cast.assist.pk}/plan/invitations/")
+    with django_capture_on_commit_callbacks(execute=True):
+        host.post(f"/assists/{cast.assist.pk}/plan/invitations/")
     guest_mail = next(m for m in mail.outbox if m.to == [cast.guest.email])
     token_url = "/accounts/guest/" + guest_mail.body.split("/accounts/guest/")[1].split()[0]
     visitor = Client()

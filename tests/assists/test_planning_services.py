@@ -1,19 +1,27 @@
-"""Planning services: templates, invitations that fail cleanly, removal, demo data."""
+"""Planning services: templates, invitations queued and delivered once, removal, demo data."""
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.db.models import F
 
 from peerassist.accounts.guests import guest_landing_url
 from peerassist.assists.agenda import FIVE_STAGE, FOUR_PART, SHORT_90, agenda_apply_template
-from peerassist.assists.invitations import invitations_send
+from peerassist.assists.invitations import (
+    RETRY_AFTER,
+    invitation_revoke,
+    invitations_deliver,
+    invitations_send,
+)
 from peerassist.assists.logistics import logistics_checklist
-from peerassist.assists.models import Participant, PeerAssist, Status, StatusChange
+from peerassist.assists.models import Participant, PeerAssist, Status
 from peerassist.assists.services_planning import participant_remove
-from peerassist.core.errors import Conflict, Invalid, Unavailable
+from peerassist.core.errors import Conflict, Invalid
 from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
 from tests.factories import NoteFactory
 
@@ -41,16 +49,46 @@ def test_logistics_checklist_fits_the_mode() -> None:
         assert {"facilitator", "note_taker"} <= set(mode_keys)
 
 
-def test_a_mail_server_failure_sends_nothing_and_changes_nothing(cast: Cast, settings: Any) -> None:
-    """If the mail server refuses, nobody is marked invited and the status stays put."""
+def test_a_refusing_mail_server_leaves_invitations_queued_for_the_retry(
+    cast: Cast, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The planner's request never waits on the mail server: when it refuses, everybody is
+    still invited and the plan moves on, but nothing is marked e-mailed; the periodic retry
+    sends each invitation once the server is back, and running it again sends nothing."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
-    with pytest.raises(Unavailable):
+    with django_capture_on_commit_callbacks(execute=True):
         invitations_send(assist=cast.assist, by_user=cast.host)
-    assert set(cast.assist.participants.values_list("rsvp", flat=True)) == {"not_invited"}
+    invited = Participant.objects.filter(assist=cast.assist)
+    assert set(invited.values_list("rsvp", flat=True)) == {"pending"}
+    assert set(invited.values_list("invitation_sent_at", flat=True)) == {None}
     cast.assist.refresh_from_db()
-    assert cast.assist.status == Status.DRAFT
-    assert not StatusChange.objects.exists()
+    assert cast.assist.status == Status.INVITED
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders", "--now", stdout=StringIO())
+    assert mail.outbox == []  # not retried while the first attempt may still be under way
+    invited.update(invited_at=F("invited_at") - RETRY_AFTER)
+    call_command("send_reminders", "--now", stdout=StringIO())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [cast.facilitator.email, cast.guest.email]
+    )
+    call_command("send_reminders", "--now", stdout=StringIO())
+    assert len(mail.outbox) == 2
+
+
+def test_an_invitation_is_e_mailed_once_however_often_its_delivery_runs(cast: Cast) -> None:
+    """Two workers (or a retry) delivering the same invitation send one e-mail; a visitor
+    whose invitation was withdrawn before it left gets none."""
+    invitations_send(assist=cast.assist, by_user=cast.host)  # queued for a commit that never
+    # comes in this test: the deliveries below are run by hand
+    guest_participant = cast.guest.participant
+    facilitator = Participant.objects.get(assist=cast.assist, user=cast.facilitator)
+    invitation_revoke(assist=cast.assist, participant_id=guest_participant.pk)
+    ids = [facilitator.pk, guest_participant.pk]
+    assert invitations_deliver.call(ids) == 1
+    assert invitations_deliver.call(ids) == 0
+    assert [m.to for m in mail.outbox] == [[cast.facilitator.email]]
 
 
 def test_invitations_need_a_date_and_a_session_not_yet_live(cast: Cast) -> None:

@@ -171,6 +171,10 @@ class ParticipantOut(Schema):
     email: str
     rsvp: str
     invited_at: dt.datetime | None
+    invitation_sent_at: dt.datetime | None = Field(
+        description="When the mail server took the latest invitation; empty, or earlier "
+        "than invited_at, while its e-mail waits for the task worker."
+    )
     invitation_active: bool | None
 
 
@@ -289,6 +293,7 @@ def _participant_out(p: Participant) -> dict[str, Any]:
         "email": guest.email if guest else (p.user.email if p.user else ""),
         "rsvp": p.rsvp,
         "invited_at": p.invited_at,
+        "invitation_sent_at": p.invitation_sent_at,
         "invitation_active": guest.is_active if guest else None,
     }
 
@@ -466,7 +471,7 @@ def participants_remove(request: HttpRequest, assist_id: int, participant_id: in
 @router.post(
     "/{assist_id}/invitations/send",
     response=list[ParticipantOut],
-    summary="E-mail everyone not yet invited",
+    summary="Invite everyone not yet invited (the e-mails are queued)",
 )
 def invitations_send(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
@@ -477,7 +482,7 @@ def invitations_send(request: HttpRequest, assist_id: int) -> list[dict[str, Any
 @router.post(
     "/{assist_id}/invitations/{participant_id}/resend",
     response=ParticipantOut,
-    summary="Send an invitation again (a new link)",
+    summary="Queue an invitation again (a new link)",
 )
 def invitation_resend(request: HttpRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)

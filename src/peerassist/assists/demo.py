@@ -131,6 +131,7 @@ def load_planned_hat_assist() -> PeerAssist | None:
             job_title=user.job_title,
             rsvp=Participant.Rsvp.ACCEPTED,
             invited_at=now,
+            invitation_sent_at=now,
         )
     for name, email, org_name, job, experience, rsvp in HAT_VISITORS:
         guest = guest_invite(
@@ -156,6 +157,7 @@ def load_planned_hat_assist() -> PeerAssist | None:
             experience=experience,
             rsvp=rsvp,
             invited_at=now,
+            invitation_sent_at=now,
         )
     logistics_set(
         assist=assist,

@@ -1,21 +1,27 @@
 """Invitations to a peer assist: e-mails with a signed link and an ``.ics`` calendar invite.
 
 Guests get their own signed, expiring link (``/accounts/guest/<token>/``); colleagues with
-accounts get a link to the peer assist's page. Sending moves the plan from planning to
-"invitations sent". The e-mails go out at the end of the transaction: if the mail server
-refuses them, nothing is marked as invited.
+accounts get a link to the peer assist's page. Sending marks people invited and moves the
+plan from planning to "invitations sent"; the e-mails themselves go from the task worker
+once that transaction commits (ADR 0008), so a slow or refusing mail server never holds up
+the planner's request. ``Participant.invitation_sent_at`` records when the mail server took
+the latest one; an invitation still waiting after a while (worker stopped, mail server
+down) is queued again by ``peerassist send_reminders``.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from peerassist.accounts.models import User
@@ -23,7 +29,13 @@ from peerassist.accounts.services import guest_renew, guest_revoke, guest_token
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import Participant, PeerAssist, Status
 from peerassist.assists.services_planning import participant_get
-from peerassist.core.errors import Conflict, Invalid, Unavailable
+from peerassist.core.errors import Conflict, Invalid
+
+log = logging.getLogger(__name__)
+
+INVITABLE_STATUSES = {Status.DRAFT, Status.PLANNING, Status.INVITED, Status.SCHEDULED}
+# How long an invitation may wait for the worker before the periodic command queues it again.
+RETRY_AFTER = timedelta(minutes=15)
 
 
 def invitation_link(participant: Participant) -> str:
@@ -125,32 +137,78 @@ def invitation_message(participant: Participant) -> EmailMultiAlternatives:
     return message
 
 
-def _send(messages: list[EmailMultiAlternatives]) -> None:
-    if not messages:
-        return
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except OSError:
-        raise Unavailable(
-            "The e-mail server is not answering, so no invitation was sent. Try again in a "
-            "few minutes.",
-            code="mail_unavailable",
-        ) from None
+def invitation_not_yet_sent() -> Q:
+    """Participants whose latest invitation has still to be e-mailed; withdrawn guests never."""
+    return (
+        Q(invited_at__isnull=False)
+        & (Q(invitation_sent_at__isnull=True) | Q(invitation_sent_at__lt=F("invited_at")))
+        & (Q(guest__isnull=True) | Q(guest__revoked_at__isnull=True))
+    )
+
+
+def _deliver_on_commit(participant_ids: list[int]) -> None:
+    transaction.on_commit(lambda: invitations_deliver.enqueue(participant_ids))
+
+
+@task()
+def invitations_deliver(participant_ids: list[int]) -> int:
+    """E-mail each participant whose latest invitation has not gone yet; returns how many went.
+
+    Each e-mail is sent with its participant row locked and marked sent in the same
+    transaction, so a second worker or a retry finds nothing left to send. A refused e-mail
+    stays due for the next retry; the others still go.
+    """
+    sent = 0
+    for participant_id in participant_ids:
+        try:
+            with transaction.atomic():
+                participant = (
+                    Participant.objects.select_for_update(of=("self",))
+                    .select_related("user", "guest", "assist__organisation")
+                    .filter(invitation_not_yet_sent(), pk=participant_id)
+                    .first()
+                )
+                if participant is None:
+                    continue
+                invitation_message(participant).send()
+                participant.invitation_sent_at = timezone.now()
+                participant.save(update_fields=["invitation_sent_at"])
+        except OSError:  # smtplib's errors included
+            log.warning(
+                "Invitation e-mail for participant %s not sent; it stays queued for a retry.",
+                participant_id,
+                exc_info=True,
+            )
+            continue
+        sent += 1
+    return sent
+
+
+def invitations_waiting(*, older_than: timedelta = RETRY_AFTER) -> list[int]:
+    """Participants of peer assists still ahead whose invitation has waited too long for the
+    worker: the periodic command queues them again."""
+    return list(
+        Participant.objects.filter(
+            invitation_not_yet_sent(),
+            invited_at__lt=timezone.now() - older_than,
+            assist__status__in=INVITABLE_STATUSES,
+        ).values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
 def invitations_send(*, assist: PeerAssist, by_user: User) -> list[Participant]:
-    """E-mail everyone not yet invited, and move the plan to "invitations sent"."""
+    """Invite everyone not yet invited, move the plan to "invitations sent", and queue the
+    e-mails for the worker (sent after commit)."""
     assist = PeerAssist.objects.select_for_update().select_related("organisation").get(pk=assist.pk)
-    if assist.status not in {Status.DRAFT, Status.PLANNING, Status.INVITED, Status.SCHEDULED}:
+    if assist.status not in INVITABLE_STATUSES:
         raise Conflict(
             "Invitations can be sent only before the session starts.", code="too_late_to_invite"
         )
     if assist.date is None:
         raise Invalid("Set the date before sending invitations.", code="date_required")
     pending = list(
-        assist.participants.select_related("user", "guest", "assist__organisation").filter(
+        assist.participants.select_related("user", "guest").filter(
             rsvp=Participant.Rsvp.NOT_INVITED
         )
     )
@@ -173,21 +231,24 @@ def invitations_send(*, assist: PeerAssist, by_user: User) -> list[Participant]:
         assist_status_set(
             assist=assist, to_status=Status.INVITED, by_user=by_user, reason="Invitations sent"
         )
-    _send([invitation_message(p) for p in pending])
+    _deliver_on_commit([p.pk for p in pending])
     return pending
 
 
 @transaction.atomic
 def invitation_resend(*, assist: PeerAssist, participant_id: int) -> Participant:
-    """Send the invitation again; for a guest, a fresh link that voids the old one."""
-    participant = participant_get(assist=assist, participant_id=participant_id)
+    """Queue the invitation again (sent after commit); for a guest, a fresh link that voids
+    the old one."""
+    # Locked, so an earlier e-mail being delivered right now is stamped sent before this one
+    # is stamped invited: the new link then goes out too.
+    participant = participant_get(assist=assist, participant_id=participant_id, lock=True)
     if participant.guest is not None:
         participant.guest = guest_renew(guest=participant.guest)
     participant.invited_at = timezone.now()
     if participant.rsvp == Participant.Rsvp.NOT_INVITED:
         participant.rsvp = Participant.Rsvp.PENDING
     participant.save(update_fields=["invited_at", "rsvp", "updated_at"])
-    _send([invitation_message(participant)])
+    _deliver_on_commit([participant.pk])
     return participant
 
 

@@ -172,6 +172,9 @@ class Participant(TimeStampedModel):
     experience = models.TextField(blank=True, max_length=2000)
     rsvp = models.CharField(max_length=12, choices=Rsvp.choices, default=Rsvp.NOT_INVITED)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # When the mail server took the latest invitation; earlier than ``invited_at`` (or empty)
+    # while its e-mail is still queued for the task worker.
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
     is_done = models.BooleanField(default=False)
     takeaway = models.TextField(blank=True, max_length=2000)
 

@@ -128,6 +128,19 @@ class ParticipantRow:
     rsvp_tag: str
     link_state: str
     email: str
+    email_state: str = ""
+
+
+def invitation_email_state(participant: Participant) -> str:
+    """Whether the latest invitation has left, for the planners: the worker sends it later."""
+    if participant.invited_at is None:
+        return ""
+    if participant.guest is not None and participant.guest.revoked_at is not None:
+        return ""
+    sent_at = participant.invitation_sent_at
+    if sent_at is None or sent_at < participant.invited_at:
+        return "Invitation e-mail queued, not sent yet"
+    return f"Invitation e-mailed {date_format(timezone.localtime(sent_at), 'j F Y, H:i')}"
 
 
 @dataclass(frozen=True)
@@ -238,6 +251,7 @@ class PlanPresenter:
                     rsvp_tag=RSVP_TAGS[Participant.Rsvp(p.rsvp)],
                     link_state=link,
                     email=email,
+                    email_state=invitation_email_state(p),
                 )
             )
         return rows

@@ -222,12 +222,14 @@ def participant_add_guest(
     )
 
 
-def participant_get(*, assist: PeerAssist, participant_id: object) -> Participant:
-    participant = (
-        Participant.objects.select_related("user", "guest")
-        .filter(assist=assist, pk=_int(participant_id))
-        .first()
-    )
+def participant_get(
+    *, assist: PeerAssist, participant_id: object, lock: bool = False
+) -> Participant:
+    """One participant of this peer assist; ``lock`` holds the row until the transaction ends."""
+    rows = Participant.objects.select_related("user", "guest")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    participant = rows.filter(assist=assist, pk=_int(participant_id)).first()
     if participant is None:
         raise NotFound("No such participant in this peer assist.", code="unknown_participant")
     return participant

@@ -421,7 +421,10 @@ def invitation_resend(
 ) -> HttpResponse:
     def act() -> str:
         participant = invitations.invitation_resend(assist=assist, participant_id=participant_id)
-        return f"Invitation sent again to {participant.display_name}."
+        return (
+            f"Invitation to {participant.display_name} queued to be e-mailed again. The list "
+            "shows when it has gone."
+        )
 
     return _people_action(request, assist, act)
 
@@ -443,7 +446,10 @@ def invitation_revoke(
 def invitations_send(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     def act() -> str:
         sent = invitations.invitations_send(assist=assist, by_user=_user(request))
-        return f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent."
+        return (
+            f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} queued to be e-mailed. "
+            "The list shows when each one has gone."
+        )
 
     return _people_action(request, assist, act)
 

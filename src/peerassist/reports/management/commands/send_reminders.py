@@ -1,8 +1,9 @@
 """``peerassist send_reminders``: the periodic follow-up trigger, meant for cron.
 
-Queues (or with ``--now`` runs) three idempotent jobs: action reminders due today, the
-share-backs whose promised date has come, and any share-back e-mails left unsent by a
-failed worker. Running it every hour, or twice by mistake, sends nothing twice.
+Queues (or with ``--now`` runs) four idempotent jobs: action reminders due today, the
+share-backs whose promised date has come, and any share-back or invitation e-mails left
+unsent by a failed worker or a refusing mail server. Running it every hour, or twice by
+mistake, sends nothing twice.
 
     # crontab: every hour at minute 5
     5 * * * *  cd /srv/peerassist && .venv/bin/peerassist send_reminders
@@ -21,10 +22,14 @@ from peerassist.analysis.followup import (
     share_back_deliver,
     share_back_deliveries_stuck,
 )
+from peerassist.assists.invitations import invitations_deliver, invitations_waiting
 
 
 class Command(BaseCommand):
-    help = "Queue action reminders and due share-backs (safe to run as often as you like)."
+    help = (
+        "Queue action reminders, due share-backs and delayed e-mails (safe to run as often as "
+        "you like)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -47,9 +52,10 @@ class Command(BaseCommand):
             reminders = send_action_reminders.call(today)
             rounds = send_due_share_backs.call(today)
             retried = sum(share_back_deliver.call(pk) for pk in share_back_deliveries_stuck())
+            invited = invitations_deliver.call(invitations_waiting())
             self.stdout.write(
                 f"Sent {reminders} reminders; started {rounds} share-backs; "
-                f"sent {retried} delayed share-back e-mails."
+                f"sent {retried} delayed share-back e-mails and {invited} delayed invitations."
             )
             return
         send_action_reminders.enqueue(today)
@@ -57,6 +63,10 @@ class Command(BaseCommand):
         stuck = share_back_deliveries_stuck()
         for pk in stuck:
             share_back_deliver.enqueue(pk)
+        waiting = invitations_waiting()
+        if waiting:
+            invitations_deliver.enqueue(waiting)
         self.stdout.write(
-            f"Queued reminders and share-backs ({len(stuck)} delayed share-backs retried)."
+            f"Queued reminders and share-backs ({len(stuck)} delayed share-backs and "
+            f"{len(waiting)} delayed invitations retried)."
         )
