@@ -17,7 +17,7 @@ from pydantic import StrictBool
 
 from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
-from peerassist.assists.models import Note, PeerAssist
+from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.permissions import live_participant
 from peerassist.assists.selectors import board_state, controls_wire, note_for_viewer, note_wire
 from peerassist.core.errors import Invalid
@@ -84,9 +84,17 @@ def _assist(request: HttpRequest, assist_id: int) -> PeerAssist:
     return access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
 
 
-def _note_out(request: HttpRequest, assist: PeerAssist, note: Note) -> dict[str, Any]:
-    viewer = live_participant(request.auth, assist)  # type: ignore[attr-defined]
-    assist.refresh_from_db(fields=["version", "private_writing"])
+def _note_out(
+    request: HttpRequest, assist: PeerAssist, note: Note, viewer: Participant | None = None
+) -> dict[str, Any]:
+    """The note as this viewer sees it, and the version of the write that made it.
+
+    The services re-read ``assist`` in place under their lock, so its version and
+    private-writing flag are those the write saw. ``viewer`` saves a lookup when the caller
+    already knows it (the author of a note just added).
+    """
+    if viewer is None:
+        viewer = live_participant(request.auth, assist)  # type: ignore[attr-defined]
     shaped = note_for_viewer(note_wire(note), viewer, private_writing=assist.private_writing)
     return {"note": shaped, "version": assist.version}
 
@@ -106,7 +114,8 @@ def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[di
         anonymous=payload.anonymous,
         confirm_sensitive=payload.confirm_sensitive,
     )
-    return Status(201 if created else 200, _note_out(request, assist, note))
+    # The author is the viewer: the service found them, and the note caches them.
+    return Status(201 if created else 200, _note_out(request, assist, note, note.author))
 
 
 @router.patch("/{assist_id}/notes/{note_id}", response=dict, summary="Change or hide a note")

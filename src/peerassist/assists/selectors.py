@@ -60,14 +60,19 @@ def participant_wire(participant: Participant | None) -> dict[str, Any] | None:
 
 
 def note_wire(note: Note, people: dict[int, Participant] | None = None) -> dict[str, Any]:
-    """The full note as every server process sees it (never sent to a browser as is)."""
+    """The full note as every server process sees it (never sent to a browser as is).
 
-    def person(pid: int | None) -> dict[str, Any] | None:
+    People come from ``people`` (a board's participants by id), else from the note's own
+    related objects: cached when the note was just created with them, one query each if not.
+    """
+
+    def person(field: str) -> dict[str, Any] | None:
+        pid = getattr(note, f"{field}_id")
         if pid is None:
             return None
         if people is not None and pid in people:
             return participant_wire(people[pid])
-        return participant_wire(Participant.objects.get(pk=pid))
+        return participant_wire(getattr(note, field))
 
     return {
         "id": note.pk,
@@ -77,9 +82,9 @@ def note_wire(note: Note, people: dict[int, Participant] | None = None) -> dict[
         "learning_need_id": note.learning_need_id,
         "version": note.version,
         "created_at": note.created_at.isoformat() if note.created_at else None,
-        "author": person(note.author_id),
-        "spoken_by": person(note.spoken_by_id),
-        "captured_by": person(note.captured_by_id),
+        "author": person("author"),
+        "spoken_by": person("spoken_by"),
+        "captured_by": person("captured_by"),
         "speaker_confirmed": note.speaker_confirmed_at is not None,
         "anonymous": note.anonymous,
         "hidden": note.hidden,

@@ -12,8 +12,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from peerassist.accounts.actors import Actor
@@ -59,16 +58,27 @@ TIMER_MAX_MINUTES = 480
 
 
 def _locked(assist: PeerAssist) -> PeerAssist:
-    """The peer assist re-read under a row lock (PostgreSQL; SQLite serialises writers)."""
-    return PeerAssist.objects.select_for_update().get(pk=assist.pk)
+    """Re-read the peer assist under a row lock (PostgreSQL; SQLite serialises writers).
+
+    In place, so the caller's object carries the fresh state (and, after ``_bump``, the new
+    version) without another query.
+    """
+    assist.refresh_from_db(from_queryset=PeerAssist.objects.select_for_update())
+    return assist
 
 
 def _bump(assist: PeerAssist) -> int:
     """Take the next session version; call only inside the transaction holding the lock."""
-    PeerAssist.objects.filter(pk=assist.pk).update(version=F("version") + 1)
-    version = PeerAssist.objects.values_list("version", flat=True).get(pk=assist.pk)
-    assist.version = version
-    return int(version)
+    table = connection.ops.quote_name(PeerAssist._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement on SQLite (3.35+) and PostgreSQL alike, instead of update-then-read.
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1 WHERE id = %s RETURNING version",  # noqa: S608
+            [assist.pk],
+        )
+        (version,) = cursor.fetchone()
+    assist.version = int(version)
+    return assist.version
 
 
 def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
