@@ -15,6 +15,7 @@ from peerassist.assists.agenda import agenda_apply_template
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist, StatusChange
 from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
 from tests.conftest import ApiClient
+from tests.factories import ParticipantFactory
 
 BASE = "/api/v1/assists"
 ROLES = ["host", "facilitator", "km", "reader", "outsider", "guest", "other_guest", "anonymous"]
@@ -51,9 +52,11 @@ EXPECTED = {
         "other_guest": 404,
         "anonymous": 401,
     },
-    "guest_only": {
+    # Replying to an invitation: the people on the list (the invited facilitator and the
+    # guest); colleagues not on it are refused (403), other organisations get 404.
+    "reply": {
         "host": 403,
-        "facilitator": 403,
+        "facilitator": "ok",
         "km": 403,
         "reader": 403,
         "outsider": 404,
@@ -88,7 +91,7 @@ ROUTES = [
     ("plan", "POST", "/{a}/invitations/send", None),
     ("plan", "POST", "/{a}/invitations/{p}/resend", None),
     ("plan", "POST", "/{a}/invitations/{p}/revoke", None),
-    ("guest_only", "POST", "/{a}/rsvp", {"rsvp": "accepted", "consent": True}),
+    ("reply", "POST", "/{a}/rsvp", {"rsvp": "accepted", "consent": True}),
     ("read", "GET", "/{a}/status", None),
     ("plan", "POST", "/{a}/status", {"to_status": "planning"}),
     ("read", "GET", "/{a}/logistics", None),
@@ -97,6 +100,13 @@ ROUTES = [
     ("plan", "DELETE", "/{a}/attachments/{f}", None),
     ("briefing", "GET", "/{a}/briefing", None),
 ]
+
+
+def invite(cast: Cast, user: Any) -> None:
+    """Mark a colleague on the list invited, as "Send invitations" does."""
+    Participant.objects.filter(assist=cast.assist, user=user).update(
+        rsvp=Participant.Rsvp.PENDING, invited_at=timezone.now()
+    )
 
 
 def client_for(cast: Cast, role: str) -> ApiClient:
@@ -110,6 +120,7 @@ def client_for(cast: Cast, role: str) -> ApiClient:
 
 def prepare(cast: Cast) -> dict[str, int]:
     agenda_apply_template(assist=cast.assist, template_key="four_part")
+    invite(cast, cast.facilitator)
     attachment = Attachment.objects.create(
         assist=cast.assist,
         file=SimpleUploadedFile("a.txt", b"hello"),
@@ -401,6 +412,75 @@ def test_guest_replies_with_consent_and_planners_see_it(cast: Cast) -> None:
     assert guest_api.post(url, {"rsvp": "declined"}).json()["rsvp"] == "declined"
     people = client_for(cast, "host").get(f"{BASE}/{cast.assist.pk}/participants").json()
     assert {p["display_name"]: p["rsvp"] for p in people}["Vera Visitor"] == "declined"
+
+
+def test_colleague_on_the_list_replies_to_their_invitation_and_planners_see_it(
+    cast: Cast,
+) -> None:
+    """A colleague with an account answers through the same route as guests, for every role
+    they hold; planners see the answer. No consent is asked: their account covers it."""
+    ParticipantFactory(
+        assist=cast.assist,
+        user=cast.facilitator,
+        guest=None,
+        role=Participant.Role.NOTE_TAKER,
+        display_name=cast.facilitator.full_name,
+    )
+    invite(cast, cast.facilitator)
+    api = client_for(cast, "facilitator")
+    url = f"{BASE}/{cast.assist.pk}/rsvp"
+    accepted = api.post(url, {"rsvp": "accepted"})
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["rsvp"] == "accepted"
+    assert set(
+        Participant.objects.filter(user=cast.facilitator).values_list("rsvp", flat=True)
+    ) == {"accepted"}
+    assert api.post(url, {"rsvp": "declined"}).json()["rsvp"] == "declined"
+    people = client_for(cast, "host").get(f"{BASE}/{cast.assist.pk}/participants").json()
+    assert {p["rsvp"] for p in people if p["display_name"] == cast.facilitator.full_name} == {
+        "declined"
+    }
+
+
+def test_a_colleague_reply_is_refused_with_the_reason(cast: Cast) -> None:
+    """Bad answers are 400, a colleague not on the list 403, one not yet invited 409 and
+    another organisation 404, each with a message that says why; nothing changes."""
+    url = f"{BASE}/{cast.assist.pk}/rsvp"
+    invite(cast, cast.facilitator)
+    facilitator = client_for(cast, "facilitator")
+    for body in ({"rsvp": "maybe"}, {"rsvp": ""}, {"rsvp": "not_invited"}):
+        response = facilitator.post(url, body)
+        assert response.status_code == 400, body
+        assert response.json() == {"detail": "Answer yes, no or maybe.", "code": "bad_rsvp"}
+    missing = facilitator.post(url, {})
+    assert missing.status_code == 400 and missing.json()["code"] == "invalid"
+    assert "rsvp" in missing.json()["detail"]
+
+    reader = client_for(cast, "reader").post(url, {"rsvp": "accepted"})
+    assert reader.status_code == 403
+    assert reader.json()["code"] == "not_a_participant"
+    assert "Only the people on this peer assist's list" in reader.json()["detail"]
+
+    ParticipantFactory(
+        assist=cast.assist,
+        user=cast.colleague,
+        guest=None,
+        role=Participant.Role.HOST_MEMBER,
+        display_name=cast.colleague.full_name,
+    )
+    early = ApiClient()
+    early._csrf()
+    early = early.login(cast.colleague).post(url, {"rsvp": "accepted"})
+    assert early.status_code == 409
+    assert early.json()["code"] == "not_invited_yet"
+
+    outsider = client_for(cast, "outsider").post(url, {"rsvp": "accepted"})
+    assert outsider.status_code == 404
+    assert outsider.json() == {"detail": "No such peer assist.", "code": "not_found"}
+    assert set(Participant.objects.filter(assist=cast.assist).values_list("rsvp", flat=True)) == {
+        "pending",
+        "not_invited",
+    }
 
 
 def test_illegal_status_moves_are_refused_with_the_reason(cast: Cast) -> None:

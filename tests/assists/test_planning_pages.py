@@ -69,6 +69,18 @@ EXPECTED = {
         "other_guest": 404,
         "anonymous": 404,
     },
+    # A colleague's reply to their invitation, on the peer assist page: the invited
+    # facilitator only; guests reply on their invitation page.
+    "reply": {
+        "host": 403,
+        "facilitator": 302,
+        "km": 403,
+        "reader": 403,
+        "outsider": 404,
+        "guest": 403,
+        "other_guest": 404,
+        "anonymous": LOGIN,
+    },
     "invitation": {
         "host": 302,
         "facilitator": 302,
@@ -120,6 +132,7 @@ PAGES = [
     ("briefing_file", "GET", "/assists/{a}/briefing/files/{f}/", None),
     ("plan_post", "POST", "/assists/{a}/briefing/files/{f}/delete/", {}),
     ("invitation", "GET", "/assists/{a}/invitation/", None),
+    ("reply", "POST", "/assists/{a}/reply/", {"rsvp": "accepted"}),
 ]
 
 
@@ -139,6 +152,9 @@ def browser_for(cast: Cast, role: str) -> Client:
 
 def ids_for(cast: Cast) -> dict[str, Any]:
     agenda_apply_template(assist=cast.assist, template_key="four_part")
+    Participant.objects.filter(assist=cast.assist, user=cast.facilitator).update(
+        rsvp=Participant.Rsvp.PENDING, invited_at=timezone.now()
+    )
     attachment = Attachment.objects.create(
         assist=cast.assist,
         file=SimpleUploadedFile("a.txt", b"hello"),
@@ -466,3 +482,67 @@ def test_people_finder_links_prefill_the_visitor_form_without_saving(client, db)
     assert 'value="Vic &lt;b&gt;Visitor&lt;/b&gt;"' in page
     assert 'value="vic@elsewhere.example"' in page
     assert not Participant.objects.filter(assist=assist).exists()
+
+
+def test_colleague_replies_from_the_peer_assist_page_and_home_page(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Before the invitations go, the page says a reply can come later; once invited, the
+    home page lists the invitation, the peer assist page takes the answer without
+    JavaScript, shows it, and the planners' list shows it too."""
+    facilitator = browser_for(cast, "facilitator")
+    detail = f"/assists/{cast.assist.pk}/"
+    early = facilitator.get(detail).content.decode()
+    assert "You are on the list as facilitator." in early
+    assert "has not sent the invitations yet" in early
+    assert f'action="{detail}reply/"' not in early
+    assert "Invitations waiting for your reply" not in facilitator.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        browser_for(cast, "host").post(f"/assists/{cast.assist.pk}/plan/invitations/")
+    home = facilitator.get("/").content.decode()
+    assert "Invitations waiting for your reply" in home
+    assert f'href="{detail}#reply"' in home
+    page = facilitator.get(detail).content.decode()
+    assert f'action="{detail}reply/"' in page
+    assert "Will you take part?" in page
+
+    replied = facilitator.post(f"{detail}reply/", {"rsvp": "tentative"}, follow=True)
+    assert replied.redirect_chain[-1][0] == f"{detail}#reply"
+    text = replied.content.decode()
+    assert "Your reply has been sent to the host team." in text
+    assert "You answered: <strong>Tentative</strong>" in text
+    assert "Invitations waiting for your reply" not in facilitator.get("/").content.decode()
+    people = browser_for(cast, "host").get(f"/assists/{cast.assist.pk}/plan/people/")
+    assert "Tentative" in people.content.decode()
+
+
+def test_a_colleague_reply_page_says_what_went_wrong(cast: Cast) -> None:
+    """No answer or a made-up one re-shows the page with the NHS error summary (400); a
+    colleague not on the list is told why (403); nothing is saved."""
+    Participant.objects.filter(assist=cast.assist, user=cast.facilitator).update(
+        rsvp=Participant.Rsvp.PENDING, invited_at=timezone.now()
+    )
+    url = f"/assists/{cast.assist.pk}/reply/"
+    facilitator = browser_for(cast, "facilitator")
+    for data, message in [
+        ({}, "Say whether you will take part."),
+        ({"rsvp": "maybe"}, "Answer yes, no or maybe."),
+    ]:
+        response = facilitator.post(url, data)
+        assert response.status_code == 400, data
+        text = response.content.decode()
+        assert "There is a problem" in text and message in text
+        assert "<title>Error: " in text
+        assert '<a href="#id_rsvp">' in text  # the summary leads to the radios
+    reader = browser_for(cast, "reader").post(url, {"rsvp": "accepted"})
+    assert reader.status_code == 403
+    assert "Only the people on this peer assist&#x27;s list" in reader.content.decode()
+    assert (
+        "Your invitation"
+        not in browser_for(cast, "reader").get(f"/assists/{cast.assist.pk}/").content.decode()
+    )
+    assert set(Participant.objects.filter(assist=cast.assist).values_list("rsvp", flat=True)) == {
+        "pending",
+        "not_invited",
+    }

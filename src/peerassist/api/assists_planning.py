@@ -1,9 +1,10 @@
 """Planning a peer assist over JSON: the plan, agenda, participants, invitations, status,
 logistics and attachments. Same services as the pages.
 
-Guests may only reply to their own invitation (``POST /{id}/rsvp``) and read its briefing
-(``GET /{id}/briefing``); every other route here answers them 403, and 404 for another
-peer assist. Mounted at ``/assists`` next to the live board's router (assists_live.py).
+Guests and colleagues on the list reply to their own invitation (``POST /{id}/rsvp``).
+Guests may otherwise only read its briefing (``GET /{id}/briefing``); every other route
+here answers them 403, and 404 for another peer assist. Mounted at ``/assists`` next to
+the live board's router (assists_live.py).
 """
 
 from __future__ import annotations
@@ -504,18 +505,27 @@ def invitation_revoke(request: HttpRequest, assist_id: int, participant_id: int)
 
 
 @router.post(
-    "/{assist_id}/rsvp", response=ParticipantOut, summary="A guest replies to their invitation"
+    "/{assist_id}/rsvp",
+    response=ParticipantOut,
+    summary="Reply to your invitation (a guest, or a colleague on the list)",
 )
 def rsvp(request: HttpRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any]:
+    """``rsvp`` is accepted, tentative or declined. A guest who comes (or may) gives
+    ``consent`` to record their notes; a colleague's account covers it, so it is ignored."""
     actor = request.auth  # type: ignore[attr-defined]
     assist = access_peer_assist(actor, assist_id)
-    participant = participant_for(actor, assist) if isinstance(actor, Guest) else None
-    if participant is None or not isinstance(actor, Guest):
+    if isinstance(actor, User):
+        return _participant_out(
+            services_planning.colleague_reply(assist=assist, user=actor, rsvp=payload.rsvp)
+        )
+    visitor = participant_for(actor, assist) if isinstance(actor, Guest) else None
+    if visitor is None:
         raise Forbidden("Only an invited visitor replies here.", code="not_a_guest")
-    participant = services_planning.invitation_reply(
-        participant=participant, rsvp=payload.rsvp, consent=payload.consent
+    return _participant_out(
+        services_planning.invitation_reply(
+            participant=visitor, rsvp=payload.rsvp, consent=payload.consent
+        )
     )
-    return _participant_out(participant)
 
 
 # --- Status ---------------------------------------------------------------------------------------

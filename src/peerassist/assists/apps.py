@@ -7,7 +7,11 @@ class AssistsConfig(AppConfig):
 
     def ready(self) -> None:
         from peerassist.accounts.guests import register_guest_landing
+        from peerassist.assists.home import invitations_home_section
         from peerassist.assists.views_planning import guest_landing
+        from peerassist.core.home import register_home_section
 
         # An admitted guest lands on their invitation page (purpose, agenda, consent, reply).
         register_guest_landing("peer_assist", guest_landing)
+        # A colleague sees the invitations still waiting for their reply on the home page.
+        register_home_section(invitations_home_section)

@@ -228,10 +228,8 @@ class StatusForm(NhsForm):
     reason = forms.CharField(required=False, max_length=500)
 
 
-class GuestReplyForm(GuestAcceptForm):
-    """The guest's answer: coming, not coming or maybe, and consent to record their notes."""
-
-    rsvp = forms.ChoiceField(
+def _reply_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
         label="Will you take part?",
         choices=[
             (Participant.Rsvp.ACCEPTED, "Yes, I will take part"),
@@ -239,8 +237,17 @@ class GuestReplyForm(GuestAcceptForm):
             (Participant.Rsvp.DECLINED, "No, I cannot take part"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you will take part."},
+        error_messages={
+            "required": "Say whether you will take part.",
+            "invalid_choice": "Answer yes, no or maybe.",
+        },
     )
+
+
+class GuestReplyForm(GuestAcceptForm):
+    """The guest's answer: coming, not coming or maybe, and consent to record their notes."""
+
+    rsvp = _reply_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,3 +258,10 @@ class GuestReplyForm(GuestAcceptForm):
         if data.get("rsvp") != Participant.Rsvp.DECLINED and not data.get("consent"):
             self.add_error("consent", "Tick the box to agree, or answer that you cannot take part.")
         return data
+
+
+class ColleagueReplyForm(NhsForm):
+    """A colleague's answer to their invitation. No consent box: the guest's consent covers
+    notes written without an account; a colleague's account already does."""
+
+    rsvp = _reply_field()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from peerassist.accounts.actors import Actor
+from peerassist.accounts.models import User
 from peerassist.assists.access import assist_can_plan
 from peerassist.assists.agenda import agenda_host_presentation_minutes
 from peerassist.assists.lifecycle import ALLOWED
@@ -144,11 +145,42 @@ def invitation_email_state(participant: Participant) -> str:
 
 
 @dataclass(frozen=True)
+class YourInvitation:
+    """What the peer assist page tells a colleague on its list about their own invitation."""
+
+    roles: str
+    invited: bool
+    rsvp: str  # their answer (accepted, tentative, declined), or "" before they reply
+
+    @property
+    def answer(self) -> str:
+        return Participant.Rsvp(self.rsvp).label if self.rsvp else ""
+
+
+def your_invitation(actor: Actor | None, assist: PeerAssist) -> YourInvitation | None:
+    """The signed-in colleague's place on the list, or None for guests and people not on it
+    (guests reply on their invitation page)."""
+    if not isinstance(actor, User):
+        return None
+    rows = list(Participant.objects.filter(assist=assist, user=actor).order_by("id"))
+    if not rows:
+        return None
+    roles = [Participant.Role(p.role).label.lower() for p in rows]
+    replied = [p.rsvp for p in rows if p.rsvp in REPLIED]
+    return YourInvitation(
+        roles=" and ".join([", ".join(roles[:-1]), roles[-1]] if len(roles) > 1 else roles),
+        invited=any(p.rsvp != Participant.Rsvp.NOT_INVITED for p in rows),
+        rsvp=replied[0] if replied else "",
+    )
+
+
+@dataclass(frozen=True)
 class LogisticsRow:
     item: ChecklistItem
     done: bool
 
 
+REPLIED = {Participant.Rsvp.ACCEPTED, Participant.Rsvp.TENTATIVE, Participant.Rsvp.DECLINED}
 RSVP_TAGS = {
     Participant.Rsvp.NOT_INVITED: "nhsuk-tag--grey",
     Participant.Rsvp.PENDING: "nhsuk-tag--blue",

@@ -23,7 +23,7 @@ from peerassist.accounts.models import Membership, User
 from peerassist.accounts.services import guest_accept, guest_invite, guest_revoke
 from peerassist.assists.access import GUEST_SCOPE
 from peerassist.assists.models import Attachment, Participant, PeerAssist, Status
-from peerassist.core.errors import Conflict, Invalid, NotFound
+from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import BeforeActionReview, Project
 
 Role = Participant.Role
@@ -278,6 +278,37 @@ def invitation_reply(*, participant: Participant, rsvp: str, consent: bool) -> P
     if participant.guest is not None and (rsvp != Participant.Rsvp.DECLINED or consent):
         guest_accept(guest=participant.guest, consent=consent)
     return participant_rsvp_set(participant=participant, rsvp=rsvp)
+
+
+@transaction.atomic
+def colleague_reply(*, assist: PeerAssist, user: User, rsvp: str) -> Participant:
+    """A colleague's answer to their invitation, given once for every role they hold here
+    (they come or not as one person); returns their first participant record.
+
+    It goes through the guests' ``invitation_reply``, so both answer by one rule. Answering
+    before the invitation is sent is refused: "Send invitations" picks the people still
+    "not yet invited", so an early answer would cost the colleague their calendar invite.
+    """
+    rows = list(
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("user", "guest")
+        .filter(assist=assist, user=user)
+        .order_by("id")
+    )
+    if not rows:
+        raise Forbidden(
+            "Only the people on this peer assist's list can reply to its invitation. Ask the "
+            "host team to add you if you should take part.",
+            code="not_a_participant",
+        )
+    if all(p.rsvp == Participant.Rsvp.NOT_INVITED for p in rows):
+        raise Conflict(
+            "The host team has not sent your invitation yet. You can reply once it has.",
+            code="not_invited_yet",
+        )
+    for participant in rows:
+        invitation_reply(participant=participant, rsvp=rsvp, consent=False)
+    return rows[0]
 
 
 # --- Attachments ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.assist_index, name="list"),
     path("<int:assist_id>/", views.assist_detail, name="detail"),
     path("<int:assist_id>/board/", views_board.board, name="board"),
+    path("<int:assist_id>/reply/", views.assist_reply, name="reply"),
     # Planning (views_planning.py)
     path("new/<int:project_id>/", planning.plan_create, name="plan_create"),
     path("<int:assist_id>/plan/", planning.plan, name="plan"),

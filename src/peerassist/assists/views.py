@@ -1,14 +1,25 @@
-"""Peer assist pages."""
+"""Peer assist pages: the list, a peer assist's own page, and a colleague's reply to their
+invitation (guests reply on their invitation page, ``views_planning.invitation``)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from peerassist.assists.access import access_peer_assist
+from peerassist.accounts.models import User
+from peerassist.assists import services_planning
+from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.assists.forms_planning import ColleagueReplyForm
+from peerassist.assists.models import PeerAssist
+from peerassist.assists.planning import your_invitation
 from peerassist.assists.selectors import assist_upcoming
-from peerassist.core.errors import NotFound
+from peerassist.assists.views_planning import planner_page
+from peerassist.core.errors import DomainError, Forbidden, NotFound
 
 
 @login_required
@@ -21,4 +32,38 @@ def assist_detail(request: HttpRequest, assist_id: int) -> HttpResponse:
         assist = access_peer_assist(getattr(request, "actor", None), assist_id)
     except NotFound as error:
         raise Http404(error.detail) from None
-    return render(request, "assists/detail.html", {"assist": assist})
+    return _detail_page(request, assist, ColleagueReplyForm())
+
+
+def _detail_page(
+    request: HttpRequest, assist: PeerAssist, reply_form: ColleagueReplyForm, status: int = 200
+) -> HttpResponse:
+    invitation = your_invitation(getattr(request, "actor", None), assist)
+    if invitation is not None and not reply_form.is_bound and invitation.rsvp:
+        reply_form = ColleagueReplyForm(initial={"rsvp": invitation.rsvp})
+    context = {"assist": assist, "invitation": invitation, "reply_form": reply_form}
+    return render(request, "assists/detail.html", context, status=status)
+
+
+@require_POST
+@planner_page(AssistNeed.VIEW)
+def assist_reply(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
+    """A colleague on the list answers their invitation: yes, maybe or no."""
+    user = request.user
+    assert isinstance(user, User)  # planner_page turned guests and the signed-out away
+    form = ColleagueReplyForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services_planning.colleague_reply(
+                assist=assist, user=user, rsvp=form.cleaned_data["rsvp"]
+            )
+        except Forbidden as error:
+            raise PermissionDenied(error.detail) from None
+        except DomainError as error:
+            form.add_error("rsvp", error.detail)
+            status = error.status
+        else:
+            messages.success(request, "Thank you. Your reply has been sent to the host team.")
+            return redirect(reverse("assists:detail", args=[assist.pk]) + "#reply")
+    return _detail_page(request, assist, form, status)
