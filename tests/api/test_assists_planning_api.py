@@ -109,6 +109,13 @@ def invite(cast: Cast, user: Any) -> None:
     )
 
 
+def on_the_list(cast: Cast, user: Any, role: str) -> None:
+    """Put a colleague on the peer assist's list (not yet invited)."""
+    ParticipantFactory(
+        assist=cast.assist, user=user, guest=None, role=role, display_name=user.full_name
+    )
+
+
 def client_for(cast: Cast, role: str) -> ApiClient:
     client = ApiClient()
     client._csrf()  # fetch the CSRF cookie while signed out (signed in, sign-in redirects)
@@ -419,13 +426,7 @@ def test_colleague_on_the_list_replies_to_their_invitation_and_planners_see_it(
 ) -> None:
     """A colleague with an account answers through the same route as guests, for every role
     they hold; planners see the answer. No consent is asked: their account covers it."""
-    ParticipantFactory(
-        assist=cast.assist,
-        user=cast.facilitator,
-        guest=None,
-        role=Participant.Role.NOTE_TAKER,
-        display_name=cast.facilitator.full_name,
-    )
+    on_the_list(cast, cast.facilitator, Participant.Role.NOTE_TAKER)
     invite(cast, cast.facilitator)
     api = client_for(cast, "facilitator")
     url = f"{BASE}/{cast.assist.pk}/rsvp"
@@ -461,13 +462,7 @@ def test_a_colleague_reply_is_refused_with_the_reason(cast: Cast) -> None:
     assert reader.json()["code"] == "not_a_participant"
     assert "Only the people on this peer assist's list" in reader.json()["detail"]
 
-    ParticipantFactory(
-        assist=cast.assist,
-        user=cast.colleague,
-        guest=None,
-        role=Participant.Role.HOST_MEMBER,
-        display_name=cast.colleague.full_name,
-    )
+    on_the_list(cast, cast.colleague, Participant.Role.HOST_MEMBER)
     early = ApiClient()
     early._csrf()
     early = early.login(cast.colleague).post(url, {"rsvp": "accepted"})
