@@ -6,9 +6,14 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerassist.config.settings")
 
-from django.core.asgi import get_asgi_application
+import django
 
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from peerassist.core.asgi_http import PooledASGIHandler  # noqa: E402
+
+# Django's ASGIHandler, but each request's Django work is one hop to a thread pool.
+django_asgi_app = PooledASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
