@@ -115,12 +115,25 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})
+        # Django's connection pool (psycopg_pool): a request takes an open connection
+        # instead of connecting (a new server process on PostgreSQL's side) every time.
+        # With health checks on, the pool checks each connection as it is taken, so one
+        # broken while idle is replaced. More connections than a process has threads that
+        # use the database (8 for HTTP, 1 for WebSockets), so a wait means the database is
+        # down: after 3 s the request gets a 503. PEERASSIST_DB_POOL_SIZE=0 turns it off.
+        pool_size = int(os.environ.get("PEERASSIST_DB_POOL_SIZE", "16"))
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        if pool_size > 0:
+            DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": pool_size,
+                "timeout": 3,
+            }
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend plus a pool of open connections (core/sqlite/base.py).
+            "ENGINE": "peerassist.core.sqlite",
             "NAME": DATA_DIR / "peerassist.sqlite3",
             # Many writers at once (a live board): WAL lets readers go on while one writes,
             # IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy timeout
