@@ -55,6 +55,9 @@ def serve(argv: list[str]) -> int:
             lifespan="off",
             proxy_headers=True,
             ws_max_size=64 * 1024,
+            # Board events are small JSON: compressing each one for each socket cost more CPU
+            # than the push itself (py-spy), for a few hundred bytes saved.
+            ws_per_message_deflate=False,
         )
     finally:
         if worker is not None:

@@ -22,7 +22,8 @@ from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.assists.selectors import note_for_viewer, presence_state
+from peerassist.assists.push import event_text
+from peerassist.assists.selectors import presence_state
 from peerassist.core.broadcast import assist_group
 from peerassist.core.errors import DomainError
 
@@ -163,11 +164,5 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def assist_event(self, message: dict[str, Any]) -> None:
-        """One event from ``broadcast_on_commit``, shaped for this viewer."""
-        event = dict(message["event"])
-        private = bool(event.pop("_private", False))
-        if isinstance(event.get("note"), dict) and not event["note"].get("deleted"):
-            event["note"] = note_for_viewer(
-                event["note"], self.participant, private_writing=private
-            )
-        await self.send_json(event)
+        """One event from ``broadcast_on_commit``, shaped for this viewer (assists/push.py)."""
+        await self.send(text_data=event_text(message, self.participant))

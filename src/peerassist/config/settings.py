@@ -164,12 +164,14 @@ CHANNEL_PREFIX = os.environ.get("PEERASSIST_CHANNEL_PREFIX", "peerassist") + os.
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels_redis's pub/sub layer, decoding each message once per process.
+            "BACKEND": "peerassist.core.layers.SharedRedisPubSubLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process: the in-memory layer, without its per-message copies (core/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "peerassist.core.layers.LocalChannelLayer"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
