@@ -248,3 +248,48 @@ async def test_colleague_without_a_role_cannot_say_done(live: Live) -> None:
     done = await database_sync_to_async(lambda: list(Participant.objects.filter(is_done=True)))()
     assert done == []
     await comm.disconnect()
+
+
+async def _push(assist_id: int, version: int) -> None:
+    from channels.layers import get_channel_layer
+
+    from peerassist.core.broadcast import assist_group
+
+    event = {"type": "phase.changed", "version": version, "phase": "ask", "_private": False}
+    await get_channel_layer().group_send(
+        assist_group(assist_id), {"type": "assist.event", "event": event}
+    )
+
+
+async def test_events_that_overtake_each_other_arrive_in_version_order(live: Live) -> None:
+    """Broadcasts leave from different threads and processes; a socket still gets them in
+    version order, so the client sees no false gap and does not fetch the board again."""
+    comm = await open_as(live, "visitor")
+    hello = await receive_until(comm, "hello")
+    base = hello["version"]
+    await _push(live.assist.pk, base + 2)
+    await _push(live.assist.pk, base + 3)
+    await _push(live.assist.pk, base + 1)
+    versions = [(await receive_until(comm, "phase.changed"))["version"] for _ in range(3)]
+    assert versions == [base + 1, base + 2, base + 3]
+    await comm.disconnect()
+
+
+async def test_an_event_whose_predecessor_never_comes_is_sent_after_a_short_wait(
+    live: Live,
+) -> None:
+    """A version that is never broadcast (a lost message) holds the next one back only
+    briefly; the client's gap detection then fetches what is missing."""
+    from peerassist.assists.consumers import REORDER_WAIT
+
+    comm = await open_as(live, "visitor")
+    hello = await receive_until(comm, "hello")
+    await _push(live.assist.pk, hello["version"] + 2)
+    with pytest.raises(TimeoutError):  # held back for a moment...
+        await receive_until(comm, "phase.changed", timeout=REORDER_WAIT / 2)
+    late = await receive_until(comm, "phase.changed", timeout=5)  # ...then sent
+    assert late["version"] == hello["version"] + 2
+    await _push(live.assist.pk, hello["version"] + 3)
+    after = await receive_until(comm, "phase.changed", timeout=5)
+    assert after["version"] == hello["version"] + 3
+    await comm.disconnect()

@@ -8,6 +8,7 @@ shapes every note event for its own viewer, so a push never shows more than a fe
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -22,7 +23,7 @@ from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.assists.push import event_text
+from peerassist.assists.push import VersionOrder, event_text
 from peerassist.assists.selectors import presence_state
 from peerassist.core.broadcast import assist_group
 from peerassist.core.errors import DomainError
@@ -30,6 +31,7 @@ from peerassist.core.errors import DomainError
 CLOSE_NOT_FOUND = 4404
 MAX_FRAME = 4096
 CLIENT_FRAMES = {"ping", "presence", "typing"}
+REORDER_WAIT = 0.25  # seconds an early event waits for the versions before it
 
 
 class AssistConsumer(AsyncJsonWebsocketConsumer):
@@ -37,6 +39,8 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     assist: PeerAssist | None = None
     participant: Participant | None = None
     group: str | None = None
+    order: VersionOrder | None = None  # from the hello on
+    give_up_timer: asyncio.TimerHandle | None = None
 
     async def connect(self) -> None:
         found = await database_sync_to_async(self._authorize)()
@@ -50,6 +54,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         hello = await database_sync_to_async(self._join)()
+        self.order = VersionOrder(hello["version"])
         await self.send_json(hello)
 
     def _authorize(self) -> bool:
@@ -90,6 +95,8 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         }
 
     async def disconnect(self, code: int) -> None:
+        if self.give_up_timer is not None:
+            self.give_up_timer.cancel()
         if self.group is None or self.assist is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -164,5 +171,20 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def assist_event(self, message: dict[str, Any]) -> None:
-        """One event from ``broadcast_on_commit``, shaped for this viewer (assists/push.py)."""
-        await self.send(text_data=event_text(message, self.participant))
+        """One event from ``broadcast_on_commit``, shaped for this viewer, in version order."""
+        version = message["event"].get("version")
+        if self.order is None or not isinstance(version, int):
+            await self.send(text_data=event_text(message, self.participant))
+            return
+        for ready in self.order.arrive(version, message):
+            await self.send(text_data=event_text(ready, self.participant))
+        if self.order.held and self.give_up_timer is None:
+            self.give_up_timer = asyncio.get_running_loop().call_later(
+                REORDER_WAIT, lambda: asyncio.ensure_future(self._send_held())
+            )
+
+    async def _send_held(self) -> None:
+        self.give_up_timer = None
+        if self.order is not None:
+            for ready in self.order.give_up():
+                await self.send(text_data=event_text(ready, self.participant))

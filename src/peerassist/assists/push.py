@@ -54,3 +54,42 @@ def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
     if text is None:
         text = memo[kind] = json.dumps(shape_event(event, viewer), separators=(",", ":"))
     return text
+
+
+class VersionOrder:
+    """Puts one socket's events back in version order before they are sent.
+
+    Writes commit in version order, but their broadcasts leave from different threads (and,
+    with several processes, different machines), so one can overtake another by a few
+    milliseconds. A client that sees version 6 before 5 must assume it missed 5 and fetch
+    the board again: in the 50-person benchmark that was 3,471 needless resyncs in six
+    seconds, which saturated the server. So an event that arrives early is held until the
+    ones before it come, for at most ``REORDER_WAIT`` seconds; after that it goes anyway and
+    the client's gap detection fetches what never came.
+    """
+
+    def __init__(self, sent: int) -> None:
+        self.sent = sent  # the highest version this socket has been sent, in order
+        self.held: dict[int, Any] = {}
+
+    def arrive(self, version: int, item: Any) -> list[Any]:
+        """What can be sent now, in order (``item`` itself, or nothing while it waits)."""
+        if version <= self.sent:
+            return [item]  # already covered (e.g. by the hello); the client ignores it
+        if version > self.sent + 1:
+            self.held[version] = item
+            return []
+        ready = [item]
+        self.sent = version
+        while self.sent + 1 in self.held:
+            self.sent += 1
+            ready.append(self.held.pop(self.sent))
+        return ready
+
+    def give_up(self) -> list[Any]:
+        """Everything held, in order: the missing versions are not coming."""
+        ready = [self.held[v] for v in sorted(self.held)]
+        if self.held:
+            self.sent = max(self.held)
+        self.held.clear()
+        return ready
