@@ -12,9 +12,9 @@ from django.utils import timezone
 from peerassist.accounts.models import Organisation, User
 from peerassist.analysis.models import CfirConstruct
 from peerassist.lessons.fts import parse_query
-from peerassist.lessons.search import lesson_search, rrf_merge
+from peerassist.lessons.search import LessonFilters, lesson_search, rank_lessons, rrf_merge
 from tests.conftest import ApiClient
-from tests.factories import LessonFactory, ProjectFactory
+from tests.factories import GuestFactory, LessonFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +319,62 @@ def test_build_search_index_indexes_lessons_saved_without_signals(
     assert lesson_search(actor=member, query="chiropody").total == 0
     call_command("build_search_index", "--no-embeddings")
     assert lesson_search(actor=member, query="chiropody").total == 3
+
+
+def test_best_matching_private_lesson_of_another_organisation_never_appears(
+    member: User,
+    outsider: User,
+    org: Organisation,
+    sentence_model: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Full text and meaning both rank only visible lessons, whatever matches best.
+
+    The other organisation's private lesson and draft match every word and mean the same;
+    the outsider's search, its relaxed (any word) form, its filters and its later pages
+    still hold only what the outsider may see.
+    """
+    project = ProjectFactory(organisation=org)
+    text = "Hospital discharge delays: pharmacy discharge medicines discharge letters."
+    with django_capture_on_commit_callbacks(execute=True):  # embeddings are stored on commit
+        private = LessonFactory(
+            project=project, title="Pharmacy discharge medicines", lesson=text, valence="barrier"
+        )
+        draft = LessonFactory(
+            project=project,
+            title="Pharmacy discharge draft",
+            lesson=text,
+            status="draft",
+            visibility="shared",
+            valence="barrier",
+        )
+        shared = LessonFactory(
+            project=project,
+            title="Ward rounds",
+            lesson="Pharmacy joined the ward round.",
+            visibility="shared",
+            valence="barrier",
+        )
+    hidden = {private.pk, draft.pk}
+    assert {private.pk, shared.pk} <= {
+        h.lesson.pk for h in lesson_search(actor=member, query="pharmacy discharge").hits
+    }
+    for query in ("pharmacy discharge", "pharmacy zebracrossing", "discharge medicines"):
+        for filters in (None, LessonFilters(valence="barrier")):
+            for number in (1, 2):
+                result = lesson_search(actor=outsider, query=query, filters=filters, page=number)
+                assert not hidden & {hit.lesson.pk for hit in result.hits}, (query, filters)
+        result = lesson_search(actor=outsider, query=query)
+        assert [hit.lesson.pk for hit in result.hits] == [shared.pk]
+        assert result.total == 1
+    fused, similarity, _, _ = rank_lessons(outsider, "pharmacy discharge medicines")
+    assert [pk for pk, _ in fused] == [shared.pk] and set(similarity) <= {shared.pk}
+
+
+def test_guests_and_anonymous_visitors_find_no_lessons(org: Organisation) -> None:
+    """Search for someone who may see no lesson answers with nothing, not an error."""
+    LessonFactory(project=ProjectFactory(organisation=org), title="Sepsis screening")
+    for actor in (None, GuestFactory(organisation=org)):
+        result = lesson_search(actor=actor, query="sepsis screening")
+        assert result.total == 0 and result.hits == []
+        assert rank_lessons(actor, "sepsis")[0] == []
