@@ -1,10 +1,12 @@
 """The vector index: stored embeddings and brute-force nearest neighbours with numpy.
 
 Vectors live in ``SemanticVector`` (384 float32 as bytes per object and backend). A query
-loads the kind's matrix once per process and keeps it until the table changes (checked with
-one cheap aggregate per query), then ranks every object with one matrix-vector product —
-about 5 ms for 50,000 × 384 — and only afterwards asks the database which of the best are
-allowed (visible to the actor, inside the filters). No ANN library, no extra service.
+loads the kind's matrix once per process and keeps it until the vectors change: every write
+here also replaces the kind's ``VectorSetVersion`` token in the same transaction, and each
+query reads that one row (an aggregate over the vectors cost 13–25 ms at 50,000). It then
+ranks every object with one matrix-vector product — about 5 ms for 50,000 × 384 — and only
+afterwards asks the database which of the best are allowed (visible to the actor, inside the
+filters). No ANN library, no extra service.
 
 Only the sentence model's vectors are stored: TF-IDF vectors from different fits are not
 comparable, so with the fallback callers re-rank their candidates in one fit instead.
@@ -14,14 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 
 from peerassist.semantic import embeddings
-from peerassist.semantic.models import SemanticVector
+from peerassist.semantic.models import SemanticVector, VectorSetVersion
 
 DIMENSIONS = 384
 
@@ -56,8 +60,10 @@ def vectors_upsert(kind: str, texts: dict[int, str], *, batch_size: int = 64) ->
     return len(stale)
 
 
+@transaction.atomic
 def vectors_store(kind: str, backend: str, rows: dict[int, tuple[str, np.ndarray]]) -> None:
     """Write vectors as given (``{object id: (text hash, vector)}``), replacing old ones."""
+    _version_bump(kind, backend)
     SemanticVector.objects.filter(kind=kind, backend=backend, object_id__in=list(rows)).delete()
     SemanticVector.objects.bulk_create(
         [
@@ -74,13 +80,33 @@ def vectors_store(kind: str, backend: str, rows: dict[int, tuple[str, np.ndarray
     )
 
 
+@transaction.atomic
 def vectors_delete(kind: str, object_ids: Iterable[int]) -> None:
-    SemanticVector.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+    if SemanticVector.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()[0]:
+        _version_bump(kind)
+
+
+def _version_bump(kind: str, backend: str | None = None) -> None:
+    """A new token for the kind's vectors (under one backend, or all): caches reload.
+
+    Call inside the transaction that writes the vectors, so the token and the rows it
+    stands for commit together.
+    """
+    token = uuid.uuid4().hex
+    if backend is None:
+        VectorSetVersion.objects.filter(kind=kind).update(token=token)
+        return
+    VectorSetVersion.objects.bulk_create(
+        [VectorSetVersion(kind=kind, backend=backend, token=token)],
+        update_conflicts=True,
+        unique_fields=["kind", "backend"],
+        update_fields=["token"],
+    )
 
 
 @dataclass
 class _Matrix:
-    stamp: tuple[object, ...]
+    stamp: str | None
     ids: np.ndarray
     matrix: np.ndarray
 
@@ -89,20 +115,25 @@ _lock = threading.Lock()
 _matrices: dict[tuple[str, str], _Matrix] = {}
 
 
-def _stamp(kind: str, backend: str) -> tuple[object, ...]:
-    agg = SemanticVector.objects.filter(kind=kind, backend=backend).aggregate(
-        n=Count("id"), last=Max("updated_at"), top=Max("id")
+def _stamp(kind: str, backend: str) -> str | None:
+    """The kind's current version token (None before its first vector is stored)."""
+    return (
+        VectorSetVersion.objects.filter(kind=kind, backend=backend)
+        .values_list("token", flat=True)
+        .first()
     )
-    return (agg["n"], agg["last"], agg["top"])
 
 
 def kind_matrix(kind: str, backend: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(ids, matrix)`` of every stored vector of a kind, cached until the table changes."""
+    """``(ids, matrix)`` of every stored vector of a kind, cached until its version changes."""
     stamp = _stamp(kind, backend)
     cached = _matrices.get((kind, backend))
     if cached is not None and cached.stamp == stamp:
         return cached.ids, cached.matrix
     with _lock:
+        cached = _matrices.get((kind, backend))  # another thread may have just reloaded it
+        if cached is not None and cached.stamp == stamp:
+            return cached.ids, cached.matrix
         rows = SemanticVector.objects.filter(kind=kind, backend=backend).values_list(
             "object_id", "vector"
         )

@@ -33,3 +33,27 @@ class SemanticVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} ({self.backend})"
+
+
+class VectorSetVersion(models.Model):
+    """A token that changes with every write to one kind's stored vectors under one backend.
+
+    ``semantic/index.py`` caches each kind's vectors as one matrix per process and reads this
+    row (one lookup by a unique index) before each query to tell whether the cache is still
+    current; counting the vectors instead costs tens of milliseconds at 50,000. The token is
+    random, not a counter, so a rolled-back write or a flushed table can never bring back a
+    value that an older cache was built under. Written only by ``semantic/index.py``, in the
+    same transaction as the vectors.
+    """
+
+    kind = models.CharField(max_length=20, choices=SemanticVector.Kind.choices)
+    backend = models.CharField(max_length=40)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "backend"], name="one_version_per_kind_backend")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} vectors ({self.backend}): {self.token}"
