@@ -94,6 +94,37 @@ class TfidfBackend:
 
 _lock = threading.Lock()
 _backend: EmbeddingBackend | None = None
+_threads: int | None = None  # set_torch_threads' choice, else the environment's
+
+
+def torch_threads() -> int:
+    """Intra-op threads torch uses per encode: ``PEERASSIST_TORCH_THREADS``, default 1.
+
+    One by default because a web process encodes queries for several requests at once, each
+    on its own thread: two-thread encodes on a 2-core machine spin against each other and
+    against every other process for the cores (on a busy 2-core machine, two-thread query
+    encodes took 300–500 ms). Measured on 2 idle cores, one query encodes in 11 ms on one
+    thread and 12 ms on two; three at once, p95 30 ms and 35 ms. A batch job alone in its
+    process (``build_search_index``) encodes about twice as fast on two: it calls
+    ``set_torch_threads``.
+    """
+    wanted = _threads
+    if wanted is None:
+        try:
+            wanted = int(os.environ.get("PEERASSIST_TORCH_THREADS", "1"))
+        except ValueError:
+            wanted = 1
+    return max(1, min(wanted, os.cpu_count() or 1))
+
+
+def set_torch_threads(threads: int) -> None:
+    """Use this many threads per encode from now on (call from the main thread)."""
+    global _threads
+    _threads = threads
+    if isinstance(_backend, SentenceModelBackend):
+        import torch
+
+        torch.set_num_threads(torch_threads())
 
 
 def _load_sentence_model() -> EmbeddingBackend | None:
@@ -109,7 +140,7 @@ def _load_sentence_model() -> EmbeddingBackend | None:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        torch.set_num_threads(torch_threads())
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception:
         log.warning("Sentence model at %s failed to load; using TF-IDF", path, exc_info=True)
