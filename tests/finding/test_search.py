@@ -378,3 +378,35 @@ def test_guests_and_anonymous_visitors_find_no_lessons(org: Organisation) -> Non
         result = lesson_search(actor=actor, query="sepsis screening")
         assert result.total == 0 and result.hits == []
         assert rank_lessons(actor, "sepsis")[0] == []
+
+
+def test_a_visible_match_ranked_below_hundreds_of_hidden_ones_is_found(
+    outsider: User, org: Organisation, other_org: Organisation
+) -> None:
+    """Full text checks visibility past the best few hundred matches when it must."""
+    from peerassist.lessons.fts import fts_rebuild
+    from peerassist.lessons.models import Lesson
+
+    project = ProjectFactory(organisation=org)
+    Lesson.objects.bulk_create(
+        [
+            Lesson(
+                organisation=org,
+                project=project,
+                title=f"Podiatry podiatry clinic {n}",
+                lesson="Podiatry podiatry podiatry.",
+                status="approved",
+                visibility="organisation",
+                published_at=timezone.now(),
+            )
+            for n in range(650)
+        ]
+    )
+    fts_rebuild()
+    own = LessonFactory(
+        project=ProjectFactory(organisation=other_org),
+        title="Foot care",
+        lesson="A long lesson that mentions podiatry once among many other words.",
+    )
+    result = lesson_search(actor=outsider, query="podiatry")
+    assert [hit.lesson.pk for hit in result.hits] == [own.pk] and result.total == 1

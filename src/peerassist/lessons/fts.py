@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -151,52 +150,67 @@ def fts_search(
         return []
     try:
         if connection.vendor == "postgresql":
-            sql, params = _pg_search_sql(parsed, candidates, limit)
-        else:
-            sql, params = _fts5_search_sql(parsed, candidates, limit)
+            return _pg_search(parsed, candidates, limit)
+        return _fts5_search(parsed, candidates, limit)
     except EmptyResultSet:  # candidates that can hold nothing (a guest's visible lessons)
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 
-def _pg_search_sql(
+def _pg_search(
     parsed: ParsedQuery, candidates: QuerySet[Lesson], limit: int
-) -> tuple[str, list[Any]]:
+) -> list[tuple[int, float]]:
     # PostgreSQL plans this well as it is: the matches, then each one's lesson by primary
     # key with the candidates' conditions (or a hash of the candidates when that is cheaper).
     inner_sql, inner_params = candidates.order_by().values("id").query.sql_with_params()
-    sql = (
-        "SELECT d.lesson_id, ts_rank(d.document, q.query) AS score "
-        f"FROM {PG_TABLE} d, websearch_to_tsquery('english', %s) AS q(query) "
-        f"WHERE d.document @@ q.query AND d.lesson_id IN ({inner_sql}) "
-        "ORDER BY score DESC, d.lesson_id DESC LIMIT %s"
-    )
-    return sql, [_websearch_text(parsed), *inner_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.lesson_id, ts_rank(d.document, q.query) AS score "
+            f"FROM {PG_TABLE} d, websearch_to_tsquery('english', %s) AS q(query) "
+            f"WHERE d.document @@ q.query AND d.lesson_id IN ({inner_sql}) "
+            "ORDER BY score DESC, d.lesson_id DESC LIMIT %s",
+            [_websearch_text(parsed), *inner_params, limit],
+        )
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 
-def _fts5_search_sql(
+def _fts5_search(
     parsed: ParsedQuery, candidates: QuerySet[Lesson], limit: int
-) -> tuple[str, list[Any]]:
+) -> list[tuple[int, float]]:
     # Never ``rowid IN (<candidates>)`` on the FTS5 table: SQLite hands an IN on rowid to
     # FTS5 as "rowid = ?" and runs the MATCH once per visible lesson (4 s at 50,000 lessons,
-    # 50 s when the words are relaxed to OR). The matches are materialized first instead (one
-    # MATCH, bm25 once per match), then each is checked against the candidates by primary
-    # key in a correlated EXISTS: the cost follows the number of matches, and the visibility
-    # rule and filters still decide every row that comes out.
+    # 50 s when the words are relaxed to OR). The matches are ranked first instead (one
+    # MATCH, bm25 once per match) and materialized, then each is checked against the
+    # candidates by primary key in a correlated EXISTS: the cost follows the number of
+    # matches, and the visibility rule and filters decide every row that comes out.
+    #
+    # Only the best few hundred matches are checked at first (a query matching 45,000
+    # lessons: 45 ms instead of 75 ms). When fewer than ``limit`` of them are candidates and
+    # there were more matches, every match is checked. Both orders are total (score, then
+    # id), so the answer is the same as checking every match at once.
     match_id = RawSQL("fts_match.id", [], output_field=BigIntegerField())
     check_sql, check_params = (
         candidates.filter(pk=match_id).order_by().values("id").query.sql_with_params()
     )
-    sql = (
-        "WITH fts_match AS MATERIALIZED ("
-        f"SELECT rowid AS id, -bm25({FTS_TABLE}, 5.0, 1.0) AS score FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s) "
-        f"SELECT id, score FROM fts_match WHERE EXISTS ({check_sql}) "
-        "ORDER BY score DESC, id DESC LIMIT %s"
-    )
-    return sql, [_fts5_expression(parsed), *check_params, limit]
+    expression = _fts5_expression(parsed)
+    best = max(limit * 3, 300)
+
+    def ranked(among_best: int | None) -> list[tuple[int, float, int]]:
+        cut = "ORDER BY score DESC, rowid DESC LIMIT %s" if among_best else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH fts_match AS MATERIALIZED ("
+                f"SELECT rowid AS id, -bm25({FTS_TABLE}, 5.0, 1.0) AS score FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s {cut}) "
+                "SELECT id, score, (SELECT count(*) FROM fts_match) FROM fts_match "
+                f"WHERE EXISTS ({check_sql}) ORDER BY score DESC, id DESC LIMIT %s",
+                [expression, *([among_best] if among_best else []), *check_params, limit],
+            )
+            return [(int(row[0]), float(row[1]), int(row[2])) for row in cursor.fetchall()]
+
+    rows = ranked(best)
+    if len(rows) < limit and (not rows or rows[0][2] >= best):
+        rows = ranked(None)
+    return [(object_id, score) for object_id, score, _ in rows]
 
 
 def lesson_body(lesson: Lesson) -> str:
