@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import User
@@ -279,7 +280,7 @@ class _LazyOut:
 
 
 @router.post("/lessons", response={201: LessonOut})
-def lessons_create(request: HttpRequest, payload: LessonIn) -> tuple[int, dict[str, Any]]:
+def lessons_create(request: HttpRequest, payload: LessonIn) -> Status[dict[str, Any]]:
     actor = _user(request)
     data = payload.dict()
     project_id = data.pop("project_id")
@@ -309,7 +310,7 @@ def lessons_create(request: HttpRequest, payload: LessonIn) -> tuple[int, dict[s
         assist_id=assist_id,
         **data,
     )
-    return 201, lesson_out(access_lesson(actor, lesson.pk), inside=True)
+    return Status(201, lesson_out(access_lesson(actor, lesson.pk), inside=True))
 
 
 @router.get("/lessons/review-queue", response=list[LessonOut])
@@ -388,11 +389,11 @@ def lessons_update(request: HttpRequest, lesson_id: int, payload: LessonPatch) -
 
 
 @router.delete("/lessons/{lesson_id}", response={204: None})
-def lessons_delete(request: HttpRequest, lesson_id: int) -> tuple[int, None]:
+def lessons_delete(request: HttpRequest, lesson_id: int) -> Status[None]:
     actor = _user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
     services.lesson_delete(actor=actor, lesson=lesson)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/lessons/{lesson_id}/submit", response=LessonOut)
@@ -444,29 +445,29 @@ def log_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
 @router.post("/projects/{project_id}/lessons-log", response={201: LogEntryOut})
 def log_create(
     request: HttpRequest, project_id: int, payload: LogEntryIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = _user(request)
     project = access_project(actor, project_id, need=ProjectNeed.EDIT)
     entry = services.log_entry_create(actor=actor, project=project, **payload.dict())
-    return 201, _log_out(entry)
+    return Status(201, _log_out(entry))
 
 
 @router.delete("/lessons-log/{entry_id}", response={204: None})
-def log_delete(request: HttpRequest, entry_id: int) -> tuple[int, None]:
+def log_delete(request: HttpRequest, entry_id: int) -> Status[None]:
     actor = _user(request)
     entry = access_log_entry(actor, entry_id, need=ProjectNeed.EDIT)
     services.log_entry_delete(actor=actor, entry=entry)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/projects/{project_id}/retrospects", response={201: RetrospectOut})
 def retrospect_create(
     request: HttpRequest, project_id: int, payload: RetrospectIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     actor = _user(request)
     project = access_project(actor, project_id, need=ProjectNeed.EDIT)
     retrospect = services.retrospect_save(actor=actor, project=project, **payload.dict())
-    return 201, _retro_out(retrospect)
+    return Status(201, _retro_out(retrospect))
 
 
 @router.get("/retrospects/{retrospect_id}", response=RetrospectOut)
@@ -475,11 +476,9 @@ def retrospect_get(request: HttpRequest, retrospect_id: int) -> dict[str, Any]:
 
 
 @router.post("/retrospects/{retrospect_id}/draft-lessons", response={201: list[LessonOut]})
-def retrospect_lessons(
-    request: HttpRequest, retrospect_id: int
-) -> tuple[int, list[dict[str, Any]]]:
+def retrospect_lessons(request: HttpRequest, retrospect_id: int) -> Status[list[dict[str, Any]]]:
     """One draft lesson per line of 'what we would do differently' (not repeated)."""
     actor = _user(request)
     retrospect = access_retrospect(actor, retrospect_id, need=ProjectNeed.EDIT)
     made = services.retrospect_draft_lessons(actor=actor, retrospect=retrospect)
-    return 201, [lesson_out(access_lesson(actor, m.pk), inside=True) for m in made]
+    return Status(201, [lesson_out(access_lesson(actor, m.pk), inside=True) for m in made])

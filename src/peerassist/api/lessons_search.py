@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from peerassist.api.auth import user_auth
 from peerassist.finding import people, subscriptions
@@ -214,19 +215,17 @@ def subscription_list(request: HttpRequest) -> list[dict[str, object]]:
     response={201: SubscriptionOut},
     summary="Follow a construct, setting or keyword",
 )
-def subscription_create(
-    request: HttpRequest, body: SubscriptionIn
-) -> tuple[int, dict[str, object]]:
+def subscription_create(request: HttpRequest, body: SubscriptionIn) -> Status[dict[str, object]]:
     subscription = subscriptions.subscription_create(
         user=request.auth,  # type: ignore[attr-defined]
         kind=body.kind,
         construct_code=body.construct_code,
         value=body.value,
     )
-    return 201, _subscription_out(subscription)
+    return Status(201, _subscription_out(subscription))
 
 
 @router.delete("/subscriptions/{subscription_id}", response={204: None}, summary="Stop following")
-def subscription_delete(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+def subscription_delete(request: HttpRequest, subscription_id: int) -> Status[None]:
     subscriptions.subscription_delete(user=request.auth, subscription_id=subscription_id)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)

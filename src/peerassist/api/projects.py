@@ -9,6 +9,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from peerassist.accounts.models import User
 from peerassist.api.auth import user_auth
@@ -274,8 +275,8 @@ def projects_list(request: HttpRequest, filters: Query[ProjectFilter]) -> list[P
 
 
 @router.post("", response={201: ProjectOut}, summary="Start a project (you become its lead)")
-def project_create(request: HttpRequest, payload: ProjectIn) -> tuple[int, Project]:
-    return 201, services.project_create(actor=_user(request), **payload.dict())
+def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
+    return Status(201, services.project_create(actor=_user(request), **payload.dict()))
 
 
 @router.get("/{project_id}", response=ProjectOut, summary="One project")
@@ -300,23 +301,21 @@ def members_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
     response={201: MemberOut},
     summary="Add a colleague to the host team (or change their role)",
 )
-def member_add(
-    request: HttpRequest, project_id: int, payload: MemberIn
-) -> tuple[int, dict[str, Any]]:
+def member_add(request: HttpRequest, project_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
     project = access_project(_user(request), project_id, need=EDIT)
     member = services.project_member_add(
         actor=_user(request), project=project, user_id=payload.user_id, role=payload.role
     )
-    return 201, _member_out(member)
+    return Status(201, _member_out(member))
 
 
 @router.delete(
     "/{project_id}/members/{member_id}", response={204: None}, summary="Leave the host team"
 )
-def member_remove(request: HttpRequest, project_id: int, member_id: int) -> tuple[int, None]:
+def member_remove(request: HttpRequest, project_id: int, member_id: int) -> Status[None]:
     project = access_project(_user(request), project_id, need=EDIT)
     services.project_member_remove(actor=_user(request), project=project, member_id=member_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Before Action Reviews ----------------------------------------------------------------
@@ -329,9 +328,9 @@ def bars_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/{project_id}/bars", response={201: BarOut}, summary="Start a BAR")
-def bar_create(request: HttpRequest, project_id: int) -> tuple[int, dict[str, Any]]:
+def bar_create(request: HttpRequest, project_id: int) -> Status[dict[str, Any]]:
     project = access_project(_user(request), project_id, need=EDIT)
-    return 201, _bar_out(services.bar_create(actor=_user(request), project=project))
+    return Status(201, _bar_out(services.bar_create(actor=_user(request), project=project)))
 
 
 @router.get("/{project_id}/bars/{bar_id}", response=BarOut, summary="One BAR")
@@ -373,9 +372,11 @@ def bar_challenge_add(
 )
 def need_create(
     request: HttpRequest, project_id: int, bar_id: int, payload: LearningNeedIn
-) -> tuple[int, LearningNeed]:
+) -> Status[LearningNeed]:
     bar = access_bar(_user(request), project_id, bar_id, need=EDIT)
-    return 201, services.learning_need_create(actor=_user(request), bar=bar, **payload.dict())
+    return Status(
+        201, services.learning_need_create(actor=_user(request), bar=bar, **payload.dict())
+    )
 
 
 @router.patch(
@@ -408,12 +409,10 @@ def need_move(
     response={204: None},
     summary="Remove a learning need",
 )
-def need_delete(
-    request: HttpRequest, project_id: int, bar_id: int, need_id: int
-) -> tuple[int, None]:
+def need_delete(request: HttpRequest, project_id: int, bar_id: int, need_id: int) -> Status[None]:
     need = access_learning_need(_user(request), project_id, bar_id, need_id, need=EDIT)
     services.learning_need_delete(actor=_user(request), need=need)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -435,11 +434,11 @@ def enablers_list(request: HttpRequest, project_id: int) -> list[Enabler]:
 
 
 @router.post("/{project_id}/enablers", response={201: EnablerOut}, summary="Record an enabler")
-def enabler_create(
-    request: HttpRequest, project_id: int, payload: EnablerIn
-) -> tuple[int, Enabler]:
+def enabler_create(request: HttpRequest, project_id: int, payload: EnablerIn) -> Status[Enabler]:
     project = access_project(_user(request), project_id, need=EDIT)
-    return 201, services.enabler_create(actor=_user(request), project=project, **payload.dict())
+    return Status(
+        201, services.enabler_create(actor=_user(request), project=project, **payload.dict())
+    )
 
 
 @router.post(
@@ -449,10 +448,10 @@ def enabler_create(
 )
 def enabler_add_suggested(
     request: HttpRequest, project_id: int, payload: SuggestedIn
-) -> tuple[int, Enabler]:
+) -> Status[Enabler]:
     project = access_project(_user(request), project_id, need=EDIT)
-    return 201, services.enabler_add_suggested(
-        actor=_user(request), project=project, key=payload.key
+    return Status(
+        201, services.enabler_add_suggested(actor=_user(request), project=project, key=payload.key)
     )
 
 
@@ -469,10 +468,10 @@ def enabler_update(
 @router.delete(
     "/{project_id}/enablers/{enabler_id}", response={204: None}, summary="Remove an enabler"
 )
-def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> tuple[int, None]:
+def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> Status[None]:
     enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
     services.enabler_delete(actor=_user(request), enabler=enabler)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -482,9 +481,11 @@ def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> tu
 )
 def enabler_to_need(
     request: HttpRequest, project_id: int, enabler_id: int, payload: FromEnablerIn
-) -> tuple[int, LearningNeed]:
+) -> Status[LearningNeed]:
     enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
     bar = None
     if payload.bar_id is not None:
         bar = access_bar(_user(request), project_id, payload.bar_id, need=EDIT)
-    return 201, services.learning_need_from_enabler(actor=_user(request), enabler=enabler, bar=bar)
+    return Status(
+        201, services.learning_need_from_enabler(actor=_user(request), enabler=enabler, bar=bar)
+    )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from peerassist.analysis.action_lists import ActionFilter, ActionScope, action_list
 from peerassist.analysis.followup import (
@@ -263,7 +264,7 @@ def share_back_state(request: HttpRequest, assist_id: int) -> ShareBackState:
 )
 def share_back_create(
     request: HttpRequest, assist_id: int, payload: ShareBackIn
-) -> tuple[int, ShareBackOut]:
+) -> Status[ShareBackOut]:
     assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
     share_back = share_back_send(
         assist=assist,
@@ -272,7 +273,7 @@ def share_back_create(
         again=payload.again,
     )
     deliveries = list(share_back.deliveries.select_related("participant"))
-    return 201, _share_back_out(share_back, deliveries)
+    return Status(201, _share_back_out(share_back, deliveries))
 
 
 class CommentIn(Schema):
@@ -286,8 +287,8 @@ class CommentIn(Schema):
 )
 def share_back_comment(
     request: HttpRequest, assist_id: int, payload: CommentIn
-) -> tuple[int, CommentOut]:
+) -> Status[CommentOut]:
     assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
     participant = visitor_for_share_back(request.auth, assist)  # type: ignore[attr-defined]
     comment = share_back_comment_add(assist=assist, participant=participant, text=payload.text)
-    return 201, _comment_out(comment)
+    return Status(201, _comment_out(comment))
