@@ -117,8 +117,11 @@ def torch_threads() -> int:
     return max(1, min(wanted, os.cpu_count() or 1))
 
 
-def set_torch_threads(threads: int) -> None:
-    """Use this many threads per encode from now on (call from the main thread)."""
+def set_torch_threads(threads: int | None) -> None:
+    """Use this many threads per encode from now on (None: the environment's or 1).
+
+    Call from the main thread: it sets the number for threads that have not set their own.
+    """
     global _threads
     _threads = threads
     if isinstance(_backend, SentenceModelBackend):
