@@ -84,6 +84,7 @@ class LiveClient:
         self._reader: asyncio.Task[None] | None = None
         self._resync_lock = asyncio.Lock()
         self._resync_again = False
+        self._resync_failures = 0
         self._closing = False
 
     # --- addresses ------------------------------------------------------------------------
@@ -204,6 +205,14 @@ class LiveClient:
                 except (httpx.HTTPError, ValueError) as exc:
                     self.stats.errors.append(f"resync: {type(exc).__name__}: {exc}"[:200])
                     ok = False
+                if not ok and not self._closing:
+                    # As the board does: a failed catch-up is tried again after a jittered
+                    # back-off, not left until the next gap happens to show.
+                    self._resync_failures += 1
+                    cap = min(10.0, 0.5 * 2 ** min(self._resync_failures, 5))
+                    await asyncio.sleep(random.uniform(0, cap))
+                    continue
+                self._resync_failures = 0
                 if not self._resync_again:
                     return ok
 

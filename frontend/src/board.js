@@ -138,6 +138,8 @@ const state = {
   reconnectTimer: null,
   pingTimer: null,
   resyncing: null,
+  resyncRetry: null,
+  resyncFailures: 0,
   online: navigator.onLine,
   typingSent: false,
   typingTimer: null,
@@ -215,8 +217,10 @@ async function resync(full = false) {
       const since = full || !state.board ? "" : `?since=${state.version}`;
       const data = await request("GET", `/board${since}`);
       applyBoard(data, !since);
+      state.resyncFailures = 0;
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) gone();
+      else if (retryable(error)) retryResync(full);
     } finally {
       state.resyncing = null;
       const again = state.resyncAgain;
@@ -225,6 +229,18 @@ async function resync(full = false) {
     }
   })();
   return state.resyncing;
+}
+
+// A catch-up that failed (the server busy or restarting, a dropped connection) is tried
+// again with jittered back-off, instead of waiting for the next event or ping to notice.
+function retryResync(full) {
+  if (state.resyncRetry) return;
+  state.resyncFailures = (state.resyncFailures || 0) + 1;
+  const cap = Math.min(10_000, 500 * 2 ** Math.min(state.resyncFailures, 5));
+  state.resyncRetry = setTimeout(() => {
+    state.resyncRetry = null;
+    resync(full);
+  }, Math.random() * cap);
 }
 
 function applyBoard(data, full) {

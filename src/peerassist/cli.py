@@ -58,6 +58,10 @@ def serve(argv: list[str]) -> int:
             # Board events are small JSON: compressing each one for each socket cost more CPU
             # than the push itself (py-spy), for a few hundred bytes saved.
             ws_per_message_deflate=False,
+            # Longer than uvicorn's 5 s, so a client (or proxy) reusing a kept-alive
+            # connection rarely races the server closing it ("disconnected without a
+            # response"); nginx keeps upstream connections for 60 s.
+            timeout_keep_alive=30,
         )
     finally:
         if worker is not None:

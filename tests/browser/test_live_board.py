@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -279,3 +280,31 @@ def test_a_version_gap_makes_the_board_fetch_what_it_missed(
         version,
     )
     expect(page.locator(".pa-note", has_text="old news")).to_have_count(0)
+
+
+def test_a_failed_catch_up_is_tried_again_without_waiting_for_an_event(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """A board?since=N fetch that fails (a busy or restarting server) is retried with back-off
+    on its own, not left until the next push or ping happens to show the gap."""
+    page = open_board(new_page, HOST_LEAD, assist_id)
+    version = page.evaluate("window.__paBoard.state.version")
+    attempts: list[str] = []
+
+    def flaky(route: Any) -> None:
+        attempts.append(route.request.url)
+        if len(attempts) == 1:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/board\?since="), flaky)
+    with page.expect_response(
+        lambda r: "board?since=" in r.url and r.status == 200, timeout=15_000
+    ):
+        page.evaluate(
+            """(v) => window.__paBoard.handleEvent({type: "phase.changed", version: v + 3,
+                phase: "ask"})""",
+            version,
+        )
+    assert len(attempts) == 2
