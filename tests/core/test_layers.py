@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 
@@ -11,16 +12,20 @@ from peerassist.core.layers import LocalChannelLayer, SharedRedisPubSubLayer
 from tests.conftest import missing_service
 
 
-async def test_local_layer_delivers_one_shared_message_to_every_member() -> None:
-    layer = LocalChannelLayer()
+async def group_of_three_receives(layer: Any, group: str) -> None:
+    """A group send reaches all three members as one equal, shared object."""
     channels = [await layer.new_channel() for _ in range(3)]
     for channel in channels:
-        await layer.group_add("assist.1", channel)
+        await layer.group_add(group, channel)
     message = {"type": "assist.event", "event": {"type": "note.created", "version": 7}}
-    await layer.group_send("assist.1", message)
+    await layer.group_send(group, message)
     received = [await layer.receive(channel) for channel in channels]
     assert all(r == message for r in received)
     assert all(r is received[0] for r in received)  # one object: push.py's memo is shared
+
+
+async def test_local_layer_delivers_one_shared_message_to_every_member() -> None:
+    await group_of_three_receives(LocalChannelLayer(), "assist.1")
 
 
 async def test_local_layer_still_forgets_a_discarded_member() -> None:
@@ -44,14 +49,7 @@ async def test_redis_layer_decodes_a_group_message_once_per_process() -> None:
         missing_service(f"Redis does not answer at {url}")
     layer = SharedRedisPubSubLayer(hosts=[url], prefix=f"test-{uuid.uuid4().hex[:8]}")
     try:
-        channels = [await layer.new_channel() for _ in range(3)]
-        for channel in channels:
-            await layer.group_add("assist.3", channel)
-        message = {"type": "assist.event", "event": {"type": "note.created", "version": 1}}
-        await layer.group_send("assist.3", message)
-        received = [await layer.receive(channel) for channel in channels]
-        assert all(r == message for r in received)
-        assert all(r is received[0] for r in received)
+        await group_of_three_receives(layer, "assist.3")
     finally:
         await layer.flush()
 
