@@ -71,6 +71,8 @@ pool = _Pool()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    pool_size = DEFAULT_POOL_SIZE  # until get_connection_params reads OPTIONS
+
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
         self.pool_size = int(params.pop("pool_size", DEFAULT_POOL_SIZE))
