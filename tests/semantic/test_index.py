@@ -81,3 +81,19 @@ def test_only_allowed_objects_come_back() -> None:
     query = unit(1) + 0.5 * unit(2)
     allowed = lambda ids: {pk for pk in ids if pk != 1}  # noqa: E731
     assert [pk for pk, _ in nearest(KIND, query, allowed, limit=5)] == [2]
+
+
+def test_a_queryset_decides_which_objects_come_back() -> None:
+    """With a queryset as `allowed`, only the objects in it are ranked; an empty one, none."""
+    from peerassist.lessons.models import Lesson
+    from tests.factories import LessonFactory
+
+    shown, hidden = LessonFactory(), LessonFactory()
+    best = unit(1)
+    close = (unit(1) + 0.2 * unit(2)) / np.linalg.norm(unit(1) + 0.2 * unit(2))
+    vectors_store(KIND, "test-backend", {hidden.pk: ("h", best), shown.pk: ("s", close)})
+    everyone = Lesson.objects.all()
+    assert [pk for pk, _ in nearest(KIND, best, everyone)] == [hidden.pk, shown.pk]
+    only_shown = Lesson.objects.exclude(pk=hidden.pk)
+    assert [pk for pk, _ in nearest(KIND, best, only_shown)] == [shown.pk]
+    assert nearest(KIND, best, Lesson.objects.filter(pk__in=[])) == []

@@ -15,14 +15,17 @@ comparable, so with the fallback callers re-rank their candidates in one fit ins
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from peerassist.semantic import embeddings
 from peerassist.semantic.models import SemanticVector, VectorSetVersion
@@ -187,7 +190,7 @@ def nearest(
     def check(chunk_ids: list[int]) -> set[int]:
         if callable(allowed):
             return allowed(chunk_ids)
-        return set(allowed.filter(pk__in=chunk_ids).order_by().values_list("pk", flat=True))
+        return allowed_ids(allowed, chunk_ids)
 
     found: list[tuple[int, float]] = []
     seen: set[int] = set()  # ties at the partition's edge may come round twice
@@ -203,7 +206,44 @@ def nearest(
                 if len(found) >= limit:
                     break
         start += chunk
-        chunk = min(chunk * 4, 10_000)  # stays under SQLite's bound-parameter limit
+        chunk = min(chunk * 4, 40_000)
         if start >= len(order) and len(order) < len(scores) and len(found) < limit:
             order = np.argsort(-scores, kind="stable")  # the partition ran out: all of them
     return found
+
+
+def allowed_ids(allowed: QuerySet, ids: list[int]) -> set[int]:
+    """Which of ``ids`` the queryset holds, found through the primary key.
+
+    ``allowed.filter(pk__in=ids)`` is slow with thousands of ids: SQLite prefers to scan
+    the visible lessons through the visibility indexes, and PostgreSQL parses one literal
+    per id (at 50,000 lessons: 5–6 ms for 600 ids, 60–110 ms for 9,600). Here the ids are
+    one bound value, sorted. SQLite checks each against the queryset in a correlated EXISTS
+    (3 ms and 13–16 ms); PostgreSQL filters the queryset with ``pk = ANY(array)``, an index
+    condition on the primary key (1.5 ms and 22–26 ms; an EXISTS there let the planner loop
+    over every candidate for every id when it misjudged how many the filters let through).
+    The queryset's own conditions still decide every id.
+    """
+    if not ids:
+        return set()
+    given = sorted(set(ids))
+    try:
+        if connection.vendor == "sqlite":
+            one = RawSQL("given.id", [], output_field=BigIntegerField())
+            check_sql, check_params = (
+                allowed.filter(pk=one).order_by().values("pk").query.sql_with_params()
+            )
+            given_ids = "(SELECT value AS id FROM json_each(%s)) AS given"
+            sql = f"SELECT given.id FROM {given_ids} WHERE EXISTS ({check_sql})"  # noqa: S608
+            params = [json.dumps(given), *check_params]
+        elif connection.vendor == "postgresql":
+            inner_sql, inner_params = allowed.order_by().values("pk").query.sql_with_params()
+            sql = f"SELECT pk FROM ({inner_sql}) AS allowed WHERE pk = ANY(%s)"  # noqa: S608
+            params = [*inner_params, given]
+        else:
+            return set(allowed.filter(pk__in=given).order_by().values_list("pk", flat=True))
+    except EmptyResultSet:  # a queryset that can hold nothing
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {int(row[0]) for row in cursor.fetchall()}
