@@ -155,6 +155,8 @@ def test_bar_page_works_at_320px(new_page: Any) -> None:
     page.get_by_role("link", name=re.compile("Bringing the Healthy Addiction")).click()
     assert page.evaluate("document.documentElement.scrollWidth <= 320")
     page.get_by_role("link", name="Before Action Review", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/bars/\d+/$"))
+    page.wait_for_load_state("networkidle")  # the "solved before?" panels have loaded too
     assert page.evaluate("document.documentElement.scrollWidth <= 320")
     assert_accessible(page, "BAR page at 320 px")
     _shot(page, "bar-320")
