@@ -18,7 +18,9 @@ backend builds its query from those parts, so no input can raise a syntax error.
   unlike a generated column it never blocks the lessons app from altering its own columns.
 
 Both take the candidate lessons as a queryset (already limited to what the actor may see
-and to the filters) and search only inside it.
+and to the filters) and search only inside it: every match is checked against that
+queryset by primary key (PostgreSQL in the one query, SQLite best-first in chunks through
+``semantic.index.allowed_ids``), so a lesson outside it is never returned.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 
 from peerassist.lessons.models import Lesson
+from peerassist.semantic.index import allowed_ids
 
 FTS_TABLE = "lessons_lesson_fts"
 MAX_QUERY_CHARS = 1000
@@ -178,39 +180,28 @@ def _fts5_search(
 ) -> list[tuple[int, float]]:
     # Never ``rowid IN (<candidates>)`` on the FTS5 table: SQLite hands an IN on rowid to
     # FTS5 as "rowid = ?" and runs the MATCH once per visible lesson (4 s at 50,000 lessons,
-    # 50 s when the words are relaxed to OR). The matches are ranked first instead (one
-    # MATCH, bm25 once per match) and materialized, then each is checked against the
-    # candidates by primary key in a correlated EXISTS: the cost follows the number of
-    # matches, and the visibility rule and filters decide every row that comes out.
-    #
-    # Only the best few hundred matches are checked at first (a query matching 45,000
-    # lessons: 45 ms instead of 75 ms). When fewer than ``limit`` of them are candidates and
-    # there were more matches, every match is checked. Both orders are total (score, then
-    # id), so the answer is the same as checking every match at once.
-    match_id = RawSQL("fts_match.id", [], output_field=BigIntegerField())
-    check_sql, check_params = (
-        candidates.filter(pk=match_id).order_by().values("id").query.sql_with_params()
-    )
-    expression = _fts5_expression(parsed)
-    best = max(limit * 3, 300)
-
-    def ranked(among_best: int | None) -> list[tuple[int, float, int]]:
-        cut = "ORDER BY score DESC, rowid DESC LIMIT %s" if among_best else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "WITH fts_match AS MATERIALIZED ("
-                f"SELECT rowid AS id, -bm25({FTS_TABLE}, 5.0, 1.0) AS score FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s {cut}) "
-                "SELECT id, score, (SELECT count(*) FROM fts_match) FROM fts_match "
-                f"WHERE EXISTS ({check_sql}) ORDER BY score DESC, id DESC LIMIT %s",
-                [expression, *([among_best] if among_best else []), *check_params, limit],
-            )
-            return [(int(row[0]), float(row[1]), int(row[2])) for row in cursor.fetchall()]
-
-    rows = ranked(best)
-    if len(rows) < limit and (not rows or rows[0][2] >= best):
-        rows = ranked(None)
-    return [(object_id, score) for object_id, score, _ in rows]
+    # 50 s when the words are relaxed to OR). Every match is ranked first instead (one
+    # MATCH, bm25 once per match), then the best are checked against the candidates through
+    # the primary key in growing chunks, as ``nearest`` does with vectors, until ``limit``
+    # have passed: the cost follows the number of matches and how many the visibility rule
+    # and filters turn away, and those still decide every row that comes out.
+    candidates.order_by().values("pk").query.sql_with_params()  # EmptyResultSet: none at all
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -bm25({FTS_TABLE}, 5.0, 1.0) AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY score DESC, rowid DESC",
+            [_fts5_expression(parsed)],
+        )
+        found: list[tuple[int, float]] = []
+        chunk = max(limit * 3, 300)
+        while len(found) < limit:
+            rows = cursor.fetchmany(chunk)
+            if not rows:
+                break
+            allowed = allowed_ids(candidates, [int(row[0]) for row in rows])
+            found.extend((int(row[0]), float(row[1])) for row in rows if row[0] in allowed)
+            chunk = min(chunk * 4, 40_000)
+    return found[:limit]
 
 
 def lesson_body(lesson: Lesson) -> str:
