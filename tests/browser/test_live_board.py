@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+import string
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +33,12 @@ def assist_id(server_stack: ServerStack, server: Any) -> int:
         "print(PeerAssist.objects.get(title=LIVE_TITLE).pk)",
     )
     return int(out.strip().splitlines()[-1])
+
+
+def tag(length: int) -> str:
+    """A unique word for a note. Letters only: a random hex tag such as "cb45dd" reads as a
+    postcode, and the board then (rightly) asks before keeping it."""
+    return "".join(random.choices(string.ascii_lowercase, k=length))
 
 
 def call(page: Any, method: str, path: str, body: Any = None) -> dict[str, Any]:
@@ -77,7 +85,7 @@ def test_a_note_appears_for_everyone_without_reload(
     set_phase(facilitator, assist_id, "ask")
     host = open_board(new_page, HOST_LEAD, assist_id)
     visitor = open_board(new_page, VISITOR, assist_id, width=320)
-    text = f"Agree scope of practice with pharmacy first {uuid.uuid4().hex[:6]}"
+    text = f"Agree scope of practice with pharmacy first {tag(6)}"
     add_note(host, text)
     for page in (host, facilitator, visitor):
         expect(page.locator(".pa-note", has_text=text)).to_have_count(1)
@@ -134,9 +142,9 @@ def test_notes_written_while_offline_arrive_exactly_once(
     set_phase(facilitator, assist_id, "ask")
     host = open_board(new_page, HOST_LEAD, assist_id)
     visitor = open_board(new_page, VISITOR, assist_id)
-    tag = uuid.uuid4().hex[:6]
-    offline_text = f"Written on the train {tag}"
-    online_text = f"Written in the room {tag}"
+    word = tag(6)
+    offline_text = f"Written on the train {word}"
+    online_text = f"Written in the room {word}"
 
     host.context.set_offline(True)
     expect(host.locator("[data-role=connection]")).to_contain_text("offline")
@@ -173,7 +181,7 @@ def test_a_possible_nhs_number_is_caught_before_it_leaves_the_page(
     expect(host.locator(".pa-note", has_text="did well on HAT")).to_have_count(0)
     host.get_by_role("button", name="Edit the note").click()
     assert host.evaluate("document.activeElement.id") == "pa-note-text"
-    add_note(host, f"One client did well on HAT {uuid.uuid4().hex[:4]}")
+    add_note(host, f"One client did well on HAT {tag(4)}")
     expect(host.locator(".pa-note", has_text="did well on HAT")).to_have_count(1)
 
 
@@ -204,7 +212,7 @@ def test_the_board_works_by_keyboard(new_page: Callable[..., Any], assist_id: in
     set_phase(facilitator, assist_id, "ask")
     visitor = open_board(new_page, VISITOR, assist_id)
     visitor.get_by_label("Your note").focus()
-    text = f"Keyboard note {uuid.uuid4().hex[:6]}"
+    text = f"Keyboard note {tag(6)}"
     visitor.keyboard.type(text)
     for _ in range(20):
         visitor.keyboard.press("Tab")
