@@ -36,6 +36,28 @@ def api_ids(api: ApiClient, **params: object) -> list[int]:
     return [hit["id"] for hit in response.json()["results"]]
 
 
+def import_lessons(organisation: Organisation, count: int, *, title: str, lesson: str) -> None:
+    """Approved organisation lessons written in bulk, as an import does: no save signals, so
+    no full-text rows until the index is rebuilt."""
+    from peerassist.lessons.models import Lesson
+
+    project = ProjectFactory(organisation=organisation)
+    Lesson.objects.bulk_create(
+        [
+            Lesson(
+                organisation=organisation,
+                project=project,
+                title=f"{title} {n}",
+                lesson=lesson,
+                status="approved",
+                visibility="organisation",
+                published_at=timezone.now(),
+            )
+            for n in range(count)
+        ]
+    )
+
+
 def test_rrf_merge_rewards_agreement_between_rankings() -> None:
     """An id near the top of both rankings beats one at the top of only one (k = 60)."""
     fused = rrf_merge([[1, 2, 3], [2, 4, 1]])
@@ -299,22 +321,8 @@ def test_build_search_index_indexes_lessons_saved_without_signals(
     """Lessons bulk-imported (no save signals) are found after `build_search_index`."""
     from django.core.management import call_command
 
-    from peerassist.lessons.models import Lesson
-
-    project = ProjectFactory(organisation=org)
-    Lesson.objects.bulk_create(
-        [
-            Lesson(
-                organisation=org,
-                project=project,
-                title=f"Imported chiropody lesson {n}",
-                lesson="Imported from the old spreadsheet.",
-                status="approved",
-                visibility="organisation",
-                published_at=timezone.now(),
-            )
-            for n in range(3)
-        ]
+    import_lessons(
+        org, 3, title="Imported chiropody lesson", lesson="Imported from the old spreadsheet."
     )
     assert lesson_search(actor=member, query="chiropody").total == 0
     call_command("build_search_index", "--no-embeddings")
@@ -385,23 +393,8 @@ def test_a_visible_match_ranked_below_hundreds_of_hidden_ones_is_found(
 ) -> None:
     """Full text checks visibility past the best few hundred matches when it must."""
     from peerassist.lessons.fts import fts_rebuild
-    from peerassist.lessons.models import Lesson
 
-    project = ProjectFactory(organisation=org)
-    Lesson.objects.bulk_create(
-        [
-            Lesson(
-                organisation=org,
-                project=project,
-                title=f"Podiatry podiatry clinic {n}",
-                lesson="Podiatry podiatry podiatry.",
-                status="approved",
-                visibility="organisation",
-                published_at=timezone.now(),
-            )
-            for n in range(650)
-        ]
-    )
+    import_lessons(org, 650, title="Podiatry podiatry clinic", lesson="Podiatry podiatry podiatry.")
     fts_rebuild()
     own = LessonFactory(
         project=ProjectFactory(organisation=other_org),
