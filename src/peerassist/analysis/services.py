@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from peerassist.accounts.actors import Actor
@@ -41,6 +41,7 @@ from peerassist.analysis.models import (
     Vote,
 )
 from peerassist.assists.models import Note, Participant, PeerAssist
+from peerassist.assists.versions import version_take
 from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import ProjectMember
@@ -59,14 +60,6 @@ def _lock(assist: PeerAssist) -> PeerAssist:
     assist.version = locked.version
     assist.status = locked.status
     return assist
-
-
-def _bump(assist: PeerAssist) -> int:
-    """Take the next session version; call only inside the transaction holding the lock."""
-    PeerAssist.objects.filter(pk=assist.pk).update(version=F("version") + 1)
-    version = int(PeerAssist.objects.values_list("version", flat=True).get(pk=assist.pk))
-    assist.version = version
-    return version
 
 
 def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
@@ -166,7 +159,7 @@ def _place(
 def _emit_placed(assist: PeerAssist, note_ids: list[int], theme: Theme | None) -> None:
     if not note_ids:
         return
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {
@@ -199,7 +192,7 @@ def theme_create(
     theme = Theme.objects.create(
         assist=assist, title=title, order=_next_theme_order(assist), created_by=access.participant
     )
-    theme.version = _bump(assist)
+    theme.version = version_take(assist)
     theme.save(update_fields=["version"])
     _emit(assist, {"type": "theme.created", "version": theme.version, "theme": theme_wire(theme)})
     _emit_placed(assist, _place(assist, notes, theme, access.participant), theme)
@@ -224,7 +217,7 @@ def theme_update(
         fields.append("summary")
     if not fields:
         return theme
-    theme.version = _bump(assist)
+    theme.version = version_take(assist)
     theme.save(update_fields=[*fields, "version", "updated_at"])
     _emit(assist, {"type": "theme.updated", "version": theme.version, "theme": theme_wire(theme)})
     return theme
@@ -239,7 +232,7 @@ def theme_delete(*, access: AnalysisAccess, theme: Theme) -> int:
     note_ids = list(theme.placements.values_list("note_id", flat=True))
     theme_id = theme.pk
     theme.delete()
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {"type": "theme.deleted", "version": version, "theme_id": theme_id, "note_ids": note_ids},
@@ -267,7 +260,7 @@ def theme_merge(*, access: AnalysisAccess, source: Theme, target: Theme) -> Them
             existing.save(update_fields=["dots", "updated_at"])
     source_id = source.pk
     source.delete()
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {"type": "theme.deleted", "version": version, "theme_id": source_id, "note_ids": []},
@@ -300,7 +293,7 @@ def theme_reorder(*, access: AnalysisAccess, theme_ids: Sequence[int | str]) -> 
     themes = {t.pk: t for t in Theme.objects.filter(assist=assist)}
     if sorted(ids) != sorted(themes):
         raise Invalid("List every theme of this peer assist exactly once.", code="bad_order")
-    version = _bump(assist)
+    version = version_take(assist)
     ordered = []
     for order, pk in enumerate(ids):
         theme = themes[pk]
@@ -463,7 +456,7 @@ def _positive(value: object, *, what: str, low: int, high: int) -> int:
 
 
 def _voting_event(assist: PeerAssist, settings: AnalysisSettings) -> None:
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {
@@ -631,7 +624,7 @@ def determinant_create(
     )
     determinant.constructs.set(constructs)
     determinant.evidence.set(evidence)
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {"type": "determinant.created", "version": version, "determinant_id": determinant.pk},
@@ -645,7 +638,7 @@ def determinant_delete(*, access: AnalysisAccess, determinant: Determinant) -> i
     assist = _lock(access.assist)
     pk = determinant.pk
     determinant.delete()
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(assist, {"type": "determinant.deleted", "version": version, "determinant_id": pk})
     return version
 
@@ -779,7 +772,7 @@ def action_create(
         created_by=access.actor if isinstance(access.actor, User) else None,
         completed_at=timezone.now() if status == Action.Status.DONE else None,
     )
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(assist, {"type": "action.created", "version": version, "action_id": action.pk})
     return action
 
@@ -852,6 +845,6 @@ def action_update(*, actor: Actor | None, action: Action, **changes: object) -> 
     action.save(update_fields=[*fields, "updated_at"])
     if action.assist_id is not None:
         assist = _lock(action.assist)  # type: ignore[arg-type]
-        version = _bump(assist)
+        version = version_take(assist)
         _emit(assist, {"type": "action.updated", "version": version, "action_id": action.pk})
     return action

@@ -41,6 +41,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     order: VersionOrder | None = None  # from the hello on
     give_up_timer: asyncio.TimerHandle | None = None
+    give_up_sending: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         found = await database_sync_to_async(self._authorize)()
@@ -180,10 +181,18 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             await self.send(text_data=event_text(ready, self.participant))
         if self.order.held and self.give_up_timer is None:
             self.give_up_timer = asyncio.get_running_loop().call_later(
-                REORDER_WAIT, lambda: asyncio.ensure_future(self._send_held())
+                REORDER_WAIT, self._give_up_soon
             )
 
-    async def _send_held(self) -> None:
+    def _give_up_soon(self) -> None:
+        # Through this socket's own channel, so the held events are sent between two
+        # messages, never interleaved with an event being sent.
+        self.give_up_sending = asyncio.ensure_future(
+            self.channel_layer.send(self.channel_name, {"type": "assist.give_up"})
+        )
+
+    async def assist_give_up(self, message: dict[str, Any]) -> None:
+        """The versions before the held events are not coming: send what is held, in order."""
         self.give_up_timer = None
         if self.order is not None:
             for ready in self.order.give_up():

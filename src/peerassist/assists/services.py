@@ -12,7 +12,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from peerassist.accounts.actors import Actor
@@ -46,6 +46,7 @@ from peerassist.assists.selectors import (
     participant_wire,
     presence_state,
 )
+from peerassist.assists.versions import version_take
 from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -60,25 +61,11 @@ TIMER_MAX_MINUTES = 480
 def _locked(assist: PeerAssist) -> PeerAssist:
     """Re-read the peer assist under a row lock (PostgreSQL; SQLite serialises writers).
 
-    In place, so the caller's object carries the fresh state (and, after ``_bump``, the new
+    In place, so the caller's object carries the fresh state (and, after ``version_take``, the new
     version) without another query.
     """
     assist.refresh_from_db(from_queryset=PeerAssist.objects.select_for_update())
     return assist
-
-
-def _bump(assist: PeerAssist) -> int:
-    """Take the next session version; call only inside the transaction holding the lock."""
-    table = connection.ops.quote_name(PeerAssist._meta.db_table)
-    with connection.cursor() as cursor:
-        # One statement on SQLite (3.35+) and PostgreSQL alike, instead of update-then-read.
-        cursor.execute(
-            f"UPDATE {table} SET version = version + 1 WHERE id = %s RETURNING version",  # noqa: S608
-            [assist.pk],
-        )
-        (version,) = cursor.fetchone()
-    assist.version = int(version)
-    return assist.version
 
 
 def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
@@ -208,7 +195,7 @@ def note_create(
         if speaker.pk == participant.pk:
             speaker = None
     _guard_sensitive(cleaned, confirm_sensitive)
-    version = _bump(assist)
+    version = version_take(assist)
     note = Note.objects.create(
         assist=assist,
         client_id=client_id,
@@ -262,7 +249,7 @@ def note_update(
             fields.append("learning_need")
     if not fields:
         raise Invalid("Nothing to change: send text, kind, learning_need_id or hidden.")
-    note.version = _bump(assist)
+    note.version = version_take(assist)
     note.save(update_fields=[*fields, "version", "updated_at"])
     _note_event(assist, "note.updated", note)
     return note
@@ -276,7 +263,7 @@ def note_delete(*, actor: Actor | None, assist: PeerAssist, note_id: int) -> int
     note = _note_in(assist, note_id)
     ensure_can_change_note(participant, assist, note)
     note.deleted_at = timezone.now()
-    note.version = _bump(assist)
+    note.version = version_take(assist)
     note.save(update_fields=["deleted_at", "version", "updated_at"])
     if assist.spotlight_note_id == note.pk:
         PeerAssist.objects.filter(pk=assist.pk).update(spotlight_note=None)
@@ -319,7 +306,7 @@ def note_confirm_by_speaker(
         _guard_sensitive(note.text, confirm_sensitive)
         fields.append("text")
     note.speaker_confirmed_at = timezone.now()
-    note.version = _bump(assist)
+    note.version = version_take(assist)
     note.save(update_fields=[*fields, "version", "updated_at"])
     _note_event(assist, "note.updated", note)
     return note
@@ -355,7 +342,7 @@ def phase_set(
     if target == assist.phase:
         return assist
     from_phase = assist.phase
-    version = _bump(assist)
+    version = version_take(assist)
     PhaseChange.objects.create(
         assist=assist, from_phase=from_phase, to_phase=target, by=participant, version=version
     )
@@ -483,7 +470,7 @@ def controls_update(
     if "timer" in changes or "minutes" in changes:
         _timer_apply(assist, changes.get("timer", "start"), changes.get("minutes"))
         fields |= {"timer_ends_at", "timer_paused_seconds"}
-    version = _bump(assist)
+    version = version_take(assist)
     assist.save(update_fields=[*sorted(fields), "updated_at"])
     revealed = "private_writing" in changes and not changes["private_writing"]
     _emit(
@@ -611,7 +598,7 @@ def takeaway_set(*, actor: Actor | None, assist: PeerAssist, text: object) -> Pa
         raise Forbidden("This peer assist is closed.", code="session_closed")
     participant.takeaway = _clean_text(text, what="take-away", limit=TAKEAWAY_MAX)
     participant.save(update_fields=["takeaway", "updated_at"])
-    version = _bump(assist)
+    version = version_take(assist)
     _emit(
         assist,
         {
@@ -644,7 +631,7 @@ def closing_set(
     if isinstance(action_list_due, date) and action_list_due < timezone.localdate():
         raise Invalid("The action list date cannot be in the past.", code="date_in_past")
     assist.action_list_due = action_list_due
-    version = _bump(assist)
+    version = version_take(assist)
     assist.save(update_fields=["host_thanks", "action_list_due", "updated_at"])
     _emit(
         assist,
