@@ -89,7 +89,11 @@ def test_subconstruct_names_carry_their_parent_and_are_all_distinct(
             assert item["name"] == f"{rows[parent].name} — {rows[code].name}", code
         else:
             assert item["name"] == rows[code].name, code
-    recipients = [d["name"] for d in descriptions.values() if d["short_name"] == "Innovation Recipients"]
+    recipients = [
+        item["name"]
+        for item in descriptions.values()
+        if item["short_name"] == "Innovation Recipients"
+    ]
     assert sorted(recipients) == [
         "Assessing Needs — Innovation Recipients",
         "Engaging — Innovation Recipients",
