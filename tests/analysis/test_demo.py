@@ -7,7 +7,7 @@ import pytest
 from peerassist.analysis.demo import NOTES, TITLE
 from peerassist.analysis.models import Action, Determinant, NotePlacement, Theme
 from peerassist.assists.models import Note, PeerAssist, Status
-from peerassist.core.demo import demo_load
+from peerassist.demo.loader import demo_load
 
 
 @pytest.mark.django_db

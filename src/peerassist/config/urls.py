@@ -14,6 +14,7 @@ urlpatterns = [
     path("analysis/", include("peerassist.analysis.urls")),
     path("lessons/", include("peerassist.lessons.urls")),
     path("reports/", include("peerassist.reports.urls")),
+    path("", include("peerassist.home.urls")),
     path("", include("peerassist.core.urls")),
 ]
 

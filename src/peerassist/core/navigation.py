@@ -16,7 +16,7 @@ class NavItem:
 
 
 MENU: list[tuple[str, str]] = [
-    ("Home", "core:home"),
+    ("Home", "home:home"),
     ("Projects", "projects:list"),
     ("Peer assists", "assists:list"),
     ("Actions", "analysis:actions"),

@@ -1,5 +1,7 @@
 """Demo data: every app contributes a loader, run in order. Running it twice changes nothing.
 
+This app sits above the feature apps because it runs all of their loaders.
+
 All people, places and organisations are fictional; the two case studies are retold in our
 own words.
 """
@@ -11,7 +13,7 @@ from importlib import import_module
 
 from django.db import transaction
 
-DEMO_PASSWORD = "peer-assist-demo"
+from peerassist.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
 # Dotted paths of ``load()`` functions, in dependency order.
 DEMO_STEPS: list[str] = [
@@ -36,6 +38,4 @@ def demo_load() -> None:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    from peerassist.accounts.demo import DEMO_USERS
-
     return [(u.email, DEMO_PASSWORD, u.what) for u in DEMO_USERS]

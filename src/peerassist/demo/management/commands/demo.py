@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from peerassist.accounts.models import User
-from peerassist.core.demo import demo_load, demo_logins
+from peerassist.demo.loader import demo_load, demo_logins
 
 
 class Command(BaseCommand):
