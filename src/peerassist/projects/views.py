@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -282,6 +281,28 @@ class BarPost:
             if edits:
                 self.need_edits[need.pk] = edits
 
+    def submission(
+        self,
+        actor: User,
+        bar: BeforeActionReview,
+        answers: dict[str, Any],
+        new_need: dict[str, Any] | None,
+    ) -> services.BarSubmission:
+        """The service's input; an enabler named by the challenge button is reached here."""
+        move_id, _, direction = self.move.partition(":")
+        challenge = None
+        if self.challenge:
+            challenge = access_enabler(actor, bar.project_id, self.challenge, need=EDIT)  # type: ignore[arg-type]
+        return services.BarSubmission(
+            answers=answers,
+            complete=self.action == "complete",
+            need_edits=self.need_edits,
+            new_need=new_need,
+            move=(_int(move_id), direction) if self.move else None,
+            delete=_int(self.delete) if self.delete else None,
+            challenge=challenge,
+        )
+
 
 @domain_errors
 @require_http_methods(["GET", "POST"])
@@ -314,12 +335,17 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
         forms_ok = form.is_valid() & (not wants_new_need or need_form.is_valid())
         if forms_ok:
             try:
-                message = _bar_apply(
-                    actor, bar, form, need_form if wants_new_need else None, post, need_errors
+                submission = post.submission(
+                    actor,
+                    bar,
+                    form.cleaned_data,
+                    need_form.cleaned_data if wants_new_need else None,
                 )
+                message = services.bar_submit(actor=actor, bar=bar, submission=submission)
+            except services.LearningNeedsInvalid as error:
+                need_errors = error.errors
             except Invalid as error:
-                if not need_errors:
-                    form.add_error(None, error.detail)
+                form.add_error(None, error.detail)
             else:
                 messages.success(request, message)
                 anchor = "#learning-needs" if post.action != "save" or post.move else ""
@@ -354,52 +380,6 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
         "can_edit": project_can_edit(actor, project),
     }
     return render(request, "projects/bar.html", context)
-
-
-def _bar_apply(
-    actor: User,
-    bar: BeforeActionReview,
-    form: BarForm,
-    need_form: LearningNeedForm | None,
-    post: BarPost,
-    need_errors: dict[int, str],
-) -> str:
-    """Apply one BAR submit atomically; returns the message to show."""
-    with transaction.atomic():
-        status = BeforeActionReview.Status.COMPLETE if post.action == "complete" else None
-        services.bar_update(actor=actor, bar=bar, status=status, **form.cleaned_data)
-        needs = {n.pk: n for n in bar_learning_needs(bar)}
-        for need_id, edits in post.need_edits.items():
-            try:
-                services.learning_need_update(actor=actor, need=needs[need_id], **edits)
-            except Invalid as error:
-                need_errors[need_id] = error.detail
-        if need_errors:
-            raise Invalid("Check the learning needs.")
-        message = "Draft saved."
-        if post.action == "complete":
-            message = "Before Action Review saved and marked complete."
-        if need_form is not None:
-            services.learning_need_create(actor=actor, bar=bar, **need_form.cleaned_data)
-            message = "Learning need added."
-        if post.move:
-            move_id, _, direction = post.move.partition(":")
-            target = needs.get(_int(move_id))
-            if target is None:
-                raise Invalid("That learning need is no longer on the list.")
-            services.learning_need_move(actor=actor, need=target, direction=direction)
-            message = f"Moved “{target.question[:60]}” {direction}."
-        if post.delete:
-            target = needs.get(_int(post.delete))
-            if target is None:
-                raise Invalid("That learning need is no longer on the list.")
-            services.learning_need_delete(actor=actor, need=target)
-            message = f"Removed “{target.question[:60]}”."
-        if post.challenge:
-            enabler = access_enabler(actor, bar.project_id, post.challenge, need=EDIT)  # type: ignore[arg-type]
-            services.bar_challenge_add_enabler(actor=actor, bar=bar, enabler=enabler)
-            message = "Added the missing enabler to the challenges."
-        return message
 
 
 def _int(value: str) -> int:
