@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves Swagger UI from our own static files, not a CDN the CSP blocks
     "axes",
     "django_tasks",
     "django_tasks_db",
