@@ -19,5 +19,11 @@ def test_demo_has_a_peer_assist_in_analysis_and_is_idempotent() -> None:
     assert Note.objects.filter(assist=assist).count() == len(NOTES) >= 25
     assert Theme.objects.filter(assist=assist).count() == 2
     assert NotePlacement.objects.filter(theme__assist=assist).count() == 7
-    assert Determinant.objects.filter(assist=assist).count() == 1
+    codes = {
+        code
+        for determinant in Determinant.objects.filter(assist=assist)
+        for code in determinant.constructs.values_list("code", flat=True)
+    }
+    assert Determinant.objects.filter(assist=assist).count() == 2
+    assert {"III.A3", "III.C"} <= codes  # staff capacity and communication barriers
     assert Action.objects.filter(assist=assist).count() == 1
