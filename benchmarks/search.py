@@ -148,9 +148,9 @@ def _child(sizes: list[int], queries: int) -> dict[str, Any]:
 
     from peerassist.accounts.models import Membership, Organisation, User
     from peerassist.finding.indexing import lesson_text
-    from peerassist.lessons.fts import fts_rebuild, fts_search, parse_query
+    from peerassist.finding.fts import fts_rebuild, fts_search, parse_query
     from peerassist.lessons.models import Lesson
-    from peerassist.lessons.search import (
+    from peerassist.finding.search import (
         CANDIDATES,
         MIN_SIMILARITY,
         lesson_search,

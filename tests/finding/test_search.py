@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from peerassist.accounts.models import Organisation, User
 from peerassist.analysis.models import CfirConstruct
-from peerassist.lessons.fts import parse_query
-from peerassist.lessons.search import LessonFilters, lesson_search, rank_lessons, rrf_merge
+from peerassist.finding.fts import parse_query
+from peerassist.finding.search import LessonFilters, lesson_search, rank_lessons, rrf_merge
 from tests.conftest import ApiClient
 from tests.factories import GuestFactory, LessonFactory, ProjectFactory
 
@@ -392,7 +392,7 @@ def test_a_visible_match_ranked_below_hundreds_of_hidden_ones_is_found(
     outsider: User, org: Organisation, other_org: Organisation
 ) -> None:
     """Full text checks visibility past the best few hundred matches when it must."""
-    from peerassist.lessons.fts import fts_rebuild
+    from peerassist.finding.fts import fts_rebuild
 
     import_lessons(org, 650, title="Podiatry podiatry clinic", lesson="Podiatry podiatry podiatry.")
     fts_rebuild()

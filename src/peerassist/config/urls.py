@@ -13,6 +13,7 @@ urlpatterns = [
     path("assists/", include("peerassist.assists.urls")),
     path("analysis/", include("peerassist.analysis.urls")),
     path("lessons/", include("peerassist.lessons.urls")),
+    path("lessons/", include("peerassist.finding.urls")),
     path("reports/", include("peerassist.reports.urls")),
     path("", include("peerassist.home.urls")),
     path("", include("peerassist.core.urls")),

@@ -12,7 +12,7 @@ from peerassist.analysis.models import CfirConstruct
 from peerassist.core.forms import NhsForm
 from peerassist.finding.models import Subscription
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import LessonFilters
+from peerassist.finding.search import LessonFilters
 from peerassist.lessons.visibility import lessons_visible
 
 ANY = [("", "Any")]

@@ -17,9 +17,9 @@ from django.utils import timezone
 from peerassist.accounts.actors import Actor, actor_organisation_ids
 from peerassist.assists.models import PeerAssist, Status
 from peerassist.finding.indexing import assist_text
-from peerassist.lessons.highlight import matched_words
+from peerassist.finding.highlight import matched_words
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import (
+from peerassist.finding.search import (
     MIN_SIMILARITY,
     lesson_url,
     query_vector,

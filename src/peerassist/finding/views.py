@@ -15,7 +15,7 @@ from peerassist.core.errors import Invalid, NotFound
 from peerassist.finding import digest, people, subscriptions
 from peerassist.finding.forms import LessonSearchForm, SubscriptionForm
 from peerassist.finding.models import Subscription
-from peerassist.lessons.search import lesson_search
+from peerassist.finding.search import lesson_search
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -97,7 +97,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.detail)
         else:
             messages.success(request, "You will get new matching lessons in your digest.")
-            return redirect("lessons:subscriptions")
+            return redirect("finding:subscriptions")
     return render(
         request,
         "finding/subscriptions.html",
@@ -121,7 +121,7 @@ def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpRespo
     except NotFound as error:
         raise Http404(error.detail) from None
     messages.success(request, "You no longer follow that.")
-    return redirect("lessons:subscriptions")
+    return redirect("finding:subscriptions")
 
 
 @csrf_exempt  # the signed token is the credential; mail clients post here (RFC 8058)

@@ -8,13 +8,13 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import create_fulltext_schema
+    from peerassist.finding.fts import create_fulltext_schema
 
     create_fulltext_schema(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import drop_fulltext_schema
+    from peerassist.finding.fts import drop_fulltext_schema
 
     drop_fulltext_schema(schema_editor.connection)
 

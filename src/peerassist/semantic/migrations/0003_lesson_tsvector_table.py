@@ -7,13 +7,13 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import create_pg_document_table
+    from peerassist.finding.fts import create_pg_document_table
 
     create_pg_document_table(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import drop_pg_document_table
+    from peerassist.finding.fts import drop_pg_document_table
 
     drop_pg_document_table(schema_editor.connection)
 

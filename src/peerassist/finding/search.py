@@ -5,7 +5,7 @@ before?" and the people finder. Its steps:
 
 1. Candidates: ``lessons_visible(actor)`` (the one rule on who sees what) narrowed by the
    filters. Nothing outside this queryset is ever ranked, counted or shown.
-2. Full-text ranking inside the candidates (``lessons/fts.py``; every word must match, and if
+2. Full-text ranking inside the candidates (``finding/fts.py``; every word must match, and if
    nothing does, any word may — the page says so).
 3. Meaning ranking: with the sentence model, the query's embedding against the stored lesson
    vectors (``semantic/index.py``), above a floor of cosine similarity. With the TF-IDF
@@ -31,8 +31,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from peerassist.accounts.actors import Actor
-from peerassist.lessons.fts import ParsedQuery, fts_search, parse_query
-from peerassist.lessons.highlight import highlight, matched_words, snippet
+from peerassist.finding.fts import ParsedQuery, fts_search, parse_query
+from peerassist.finding.highlight import highlight, matched_words, snippet
+from peerassist.finding.indexing import lesson_text
 from peerassist.lessons.models import Lesson
 from peerassist.lessons.visibility import lessons_visible
 from peerassist.semantic import embeddings
@@ -60,7 +61,7 @@ def lesson_url(lesson: Lesson) -> str:
     try:
         return reverse("lessons:detail", args=[lesson.pk])
     except NoReverseMatch:
-        return reverse("lessons:search") + "?" + urlencode({"q": f'"{lesson.title[:100]}"'})
+        return reverse("finding:search") + "?" + urlencode({"q": f'"{lesson.title[:100]}"'})
 
 
 def similarity_band(score: float) -> str:
@@ -210,8 +211,6 @@ def _semantic_ranking(
 
 def _tfidf_rerank(query: str, lesson_ids: list[int]) -> list[tuple[int, float]]:
     """One TF-IDF fit over the query and the candidates' texts: comparable scores."""
-    from peerassist.finding.indexing import lesson_text
-
     if not lesson_ids:
         return []
     lessons = Lesson.objects.filter(pk__in=lesson_ids).prefetch_related("constructs")
