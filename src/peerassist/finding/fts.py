@@ -7,15 +7,16 @@ words (letters and digits), ``"quoted phrases"``, ``-excluded`` words and ``OR``
 backend builds its query from those parts, so no input can raise a syntax error.
 
 * SQLite: an FTS5 table ``lessons_lesson_fts`` (rowid = lesson id; columns title and body,
-  Porter stemming), created by ``semantic/migrations/0002`` and kept current by
+  Porter stemming), created by ``finding/migrations/0002`` and kept current by
   ``fts_index_lesson``/``fts_remove_lesson`` (called from ``finding/indexing.py`` signals) and
   rebuilt by ``peerassist build_search_index``. Ranked by bm25 with the title weighted 5×.
-* PostgreSQL: a table ``lessons_lesson_tsv`` (lesson id, weighted ``tsvector`` of
-  ``PG_DOCUMENT``, GIN index), kept current the same way, queried with
-  ``websearch_to_tsquery`` and ranked by ``ts_rank`` (weights A/B/C; cheaper than
+* PostgreSQL: a table ``lessons_lesson_tsv`` (``LessonDocument``: lesson id, the weighted
+  ``tsvector`` ``LESSON_DOCUMENT``, GIN index; made by ``finding/migrations/0002``), kept
+  current the same way, queried with ``django.contrib.postgres.search`` (``SearchQuery`` of
+  type websearch, ranked by ``SearchRank``, i.e. ``ts_rank``: weights A/B/C, cheaper than
   ``ts_rank_cd`` over thousands of matches). A stored vector, not an expression index:
-  ranking would otherwise re-parse every matching lesson (``semantic/migrations/0003``), and
-  unlike a generated column it never blocks the lessons app from altering its own columns.
+  ranking would otherwise re-parse every matching lesson, and unlike a generated column it
+  never blocks the lessons app from altering its own columns.
 
 Both take the candidate lessons as a queryset (already limited to what the actor may see
 and to the filters) and search only inside it: every match is checked against that
@@ -28,10 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 
+from peerassist.finding.models import LessonDocument
 from peerassist.lessons.models import Lesson
 from peerassist.semantic.index import allowed_ids
 
@@ -50,16 +53,18 @@ BODY_FIELDS = (
     "population",
 )
 
-PG_DOCUMENT = (
-    "(setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(lesson, '') || ' ' || "
-    "coalesce(recommendation, '')), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(context, '') || ' ' || "
-    "coalesce(what_happened, '') || ' ' || coalesce(care_setting, '') || ' ' || "
-    "coalesce(service, '') || ' ' || coalesce(population, '')), 'C'))"
+# The PostgreSQL document: the title weighted A, lesson and recommendation B, the rest C
+# (``finding/migrations/0002`` holds the same expression as frozen SQL).
+LESSON_DOCUMENT = (
+    SearchVector("title", weight="A", config="english")
+    + SearchVector("lesson", "recommendation", weight="B", config="english")
+    + SearchVector(
+        "context", "what_happened", "care_setting", "service", "population",
+        weight="C",
+        config="english",
+    )
 )
-PG_INDEX = "lessons_lesson_fts_gin"  # the expression index of migration 0002, since dropped
-PG_TABLE = "lessons_lesson_tsv"
+PG_TABLE = LessonDocument._meta.db_table
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -161,18 +166,38 @@ def fts_search(
 def _pg_search(
     parsed: ParsedQuery, candidates: QuerySet[Lesson], limit: int
 ) -> list[tuple[int, float]]:
-    # PostgreSQL plans this well as it is: the matches, then each one's lesson by primary
-    # key with the candidates' conditions (or a hash of the candidates when that is cheaper).
-    inner_sql, inner_params = candidates.order_by().values("id").query.sql_with_params()
+    # PostgreSQL plans this well as it is: the matches (GIN index), then each one's lesson by
+    # primary key with the candidates' conditions (or a hash of the candidates when that is
+    # cheaper). The query text is a constant, so websearch_to_tsquery is folded once.
+    query = SearchQuery(_websearch_text(parsed), search_type="websearch", config="english")
+    rows = (
+        LessonDocument.objects.filter(
+            document=query, lesson_id__in=candidates.order_by().values("id")
+        )
+        .annotate(score=SearchRank(F("document"), query))
+        .order_by("-score", "-lesson_id")
+        .values_list("lesson_id", "score")[:limit]
+    )
+    return [(int(pk), float(score)) for pk, score in rows]
+
+
+def _pg_upsert_documents(lessons: QuerySet[Lesson]) -> int:
+    """Write the document of each of ``lessons`` in one statement; returns the row count.
+
+    Raw SQL around the ORM's SELECT: Django has no INSERT … SELECT (nor ON CONFLICT with
+    values computed in the database), and fetching each tsvector only to send it back
+    would double the work of a rebuild.
+    """
+    select_sql, params = (
+        lessons.order_by().annotate(document=LESSON_DOCUMENT).values_list("id", "document")
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT d.lesson_id, ts_rank(d.document, q.query) AS score "
-            f"FROM {PG_TABLE} d, websearch_to_tsquery('english', %s) AS q(query) "
-            f"WHERE d.document @@ q.query AND d.lesson_id IN ({inner_sql}) "
-            "ORDER BY score DESC, d.lesson_id DESC LIMIT %s",
-            [_websearch_text(parsed), *inner_params, limit],
+            f"INSERT INTO {PG_TABLE} (lesson_id, document) {select_sql} "
+            "ON CONFLICT (lesson_id) DO UPDATE SET document = EXCLUDED.document",
+            params,
         )
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        return int(cursor.rowcount)
 
 
 def _fts5_search(
@@ -211,13 +236,7 @@ def lesson_body(lesson: Lesson) -> str:
 def fts_index_lesson(lesson: Lesson) -> None:
     """Bring one lesson's full-text row up to date (call after the lesson is saved)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {PG_TABLE} (lesson_id, document) "
-                f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson WHERE id = %s "
-                "ON CONFLICT (lesson_id) DO UPDATE SET document = EXCLUDED.document",
-                [lesson.pk],
-            )
+        _pg_upsert_documents(Lesson.objects.filter(pk=lesson.pk))
         return
     if connection.vendor != "sqlite":
         return
@@ -231,8 +250,7 @@ def fts_index_lesson(lesson: Lesson) -> None:
 
 def fts_remove_lesson(lesson_id: int) -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE lesson_id = %s", [lesson_id])
+        LessonDocument.objects.filter(lesson_id=lesson_id).delete()
         return
     if connection.vendor != "sqlite":
         return
@@ -243,13 +261,9 @@ def fts_remove_lesson(lesson_id: int) -> None:
 def fts_rebuild() -> int:
     """Re-create every lesson's full-text row; returns the number of lessons indexed."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {PG_TABLE}")
-            cursor.execute(
-                f"INSERT INTO {PG_TABLE} (lesson_id, document) "
-                f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson"
-            )
-            return int(cursor.rowcount)
+        with transaction.atomic():
+            LessonDocument.objects.all().delete()
+            return _pg_upsert_documents(Lesson.objects.all())
     if connection.vendor != "sqlite":
         return Lesson.objects.count()
     count = 0
@@ -271,67 +285,3 @@ def fts_rebuild() -> int:
             )
             count += len(batch)
     return count
-
-
-# --- schema (used by semantic/migrations/0002_lesson_fulltext) -------------------------------
-
-
-def create_fulltext_schema(schema_connection: object) -> None:
-    """Create the FTS5 table (SQLite) or the expression GIN index (PostgreSQL)."""
-    vendor = schema_connection.vendor  # type: ignore[attr-defined]
-    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
-        if vendor == "sqlite":
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-                "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
-            )
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, body) SELECT id, title, "
-                + " || char(10) || ".join(f"coalesce({f}, '')" for f in BODY_FIELDS)
-                + " FROM lessons_lesson"
-            )
-        elif vendor == "postgresql":
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON lessons_lesson USING GIN ({PG_DOCUMENT})"
-            )
-
-
-def create_pg_document_table(schema_connection: object) -> None:
-    """PostgreSQL: swap the expression index for a stored, indexed tsvector per lesson."""
-    if schema_connection.vendor != "postgresql":  # type: ignore[attr-defined]
-        return
-    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
-        cursor.execute(
-            # No foreign key: Django's flush truncates lessons_lesson without CASCADE. Rows
-            # of deleted lessons are removed by the post_delete signal, and searches only
-            # ever join against lessons that exist.
-            f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
-            "lesson_id bigint PRIMARY KEY, document tsvector NOT NULL)"
-        )
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_gin ON {PG_TABLE} USING GIN (document)"
-        )
-        cursor.execute(
-            f"INSERT INTO {PG_TABLE} (lesson_id, document) "
-            f"SELECT id, {PG_DOCUMENT} FROM lessons_lesson ON CONFLICT DO NOTHING"
-        )
-
-
-def drop_pg_document_table(schema_connection: object) -> None:
-    if schema_connection.vendor != "postgresql":  # type: ignore[attr-defined]
-        return
-    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON lessons_lesson USING GIN ({PG_DOCUMENT})"
-        )
-
-
-def drop_fulltext_schema(schema_connection: object) -> None:
-    vendor = schema_connection.vendor  # type: ignore[attr-defined]
-    with schema_connection.cursor() as cursor:  # type: ignore[attr-defined]
-        if vendor == "sqlite":
-            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-        elif vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
