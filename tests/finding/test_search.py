@@ -122,6 +122,22 @@ def test_highlights_escape_lesson_text_before_marking(member: User, org: Organis
     assert "<mark>Falls</mark>" in hit.title_html and "<script>" not in hit.title_html
 
 
+def test_highlights_mark_the_word_forms_the_engine_matched(member: User, org: Organisation) -> None:
+    """"study" marks "studies" (the old suffix-stripper missed it), and "care" leaves "career"
+    unmarked (the old prefix match marked it): both engines stem the same way."""
+    LessonFactory(
+        project=ProjectFactory(organisation=org),
+        title="Care home studies",
+        lesson="Two studies of care and a career path for each healthcare assistant.",
+    )
+    hit = lesson_search(actor=member, query="study care").hits[0]
+    assert hit.title_html == "<mark>Care</mark> home <mark>studies</mark>"
+    assert "<mark>career</mark>" not in hit.snippet_html
+    assert "<mark>healthcare</mark>" not in hit.snippet_html
+    assert "Two <mark>studies</mark> of <mark>care</mark> and a career" in hit.snippet_html
+    assert hit.matched_terms == ["study", "care"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
