@@ -123,8 +123,8 @@ def test_highlights_escape_lesson_text_before_marking(member: User, org: Organis
 
 
 def test_highlights_mark_the_word_forms_the_engine_matched(member: User, org: Organisation) -> None:
-    """"study" marks "studies" (the old suffix-stripper missed it), and "care" leaves "career"
-    unmarked (the old prefix match marked it): both engines stem the same way."""
+    """A query for study marks "studies" (the old suffix-stripper missed it), and care leaves
+    "career" unmarked (the old prefix match marked it): both engines stem the same way."""
     LessonFactory(
         project=ProjectFactory(organisation=org),
         title="Care home studies",

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django_tasks import task
 
 from peerassist.accounts.models import User
-from peerassist.finding.models import DigestDelivery, Subscription
 from peerassist.finding.fts import fts_search, parse_query
-from peerassist.lessons.models import Lesson
+from peerassist.finding.models import DigestDelivery, Subscription
 from peerassist.finding.search import lesson_url
+from peerassist.lessons.models import Lesson
 from peerassist.lessons.visibility import lessons_visible
 
 log = logging.getLogger(__name__)

@@ -59,7 +59,11 @@ LESSON_DOCUMENT = (
     SearchVector("title", weight="A", config="english")
     + SearchVector("lesson", "recommendation", weight="B", config="english")
     + SearchVector(
-        "context", "what_happened", "care_setting", "service", "population",
+        "context",
+        "what_happened",
+        "care_setting",
+        "service",
+        "population",
         weight="C",
         config="english",
     )

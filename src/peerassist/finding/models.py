@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.contrib.postgres.search import SearchVectorField
 
 from peerassist.analysis.models import CfirConstruct
 from peerassist.core.models import TimeStampedModel

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from peerassist.accounts.actors import Actor, actor_organisation_ids
 from peerassist.assists.models import PeerAssist, Status
+from peerassist.finding.highlight import matched_words
 from peerassist.finding.indexing import assist_text
 from peerassist.finding.past_assists import find_in_peer_assists
-from peerassist.finding.highlight import matched_words
-from peerassist.lessons.models import Lesson
 from peerassist.finding.search import (
     MIN_SIMILARITY,
     lesson_url,
@@ -27,6 +26,7 @@ from peerassist.finding.search import (
     rank_lessons,
     similarity_band,
 )
+from peerassist.lessons.models import Lesson
 from peerassist.projects.models import LearningNeed
 from peerassist.projects.related import RelatedItem, register_related_finder, search_terms
 from peerassist.semantic import embeddings

@@ -32,4 +32,3 @@ urlpatterns: list = [
         name="retrospect_draft_lessons",
     ),
 ]
-
