@@ -27,7 +27,7 @@ from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
 from peerassist.projects.models import LearningNeed
-from peerassist.reports.models import ShareBack
+from peerassist.followup.models import ShareBack
 
 
 @dataclass

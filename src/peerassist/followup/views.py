@@ -1,7 +1,7 @@
 """Follow-up pages: action lists, status changes, calendars, share-back and the AAR.
 
 Thin: each view resolves what it shows through an access function, calls a selector or a
-service from ``analysis/action_lists.py`` / ``analysis/followup.py`` and renders. Every form
+service from ``followup/action_lists.py`` / ``followup/services.py`` and renders. Every form
 posts and works without JavaScript; htmx only swaps the changed row in place.
 """
 
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_from_token
-from peerassist.analysis.action_lists import (
+from peerassist.followup.action_lists import (
     ActionFilter,
     ActionScope,
     access_followup_action,
@@ -32,24 +32,24 @@ from peerassist.analysis.action_lists import (
     actions_updatable_ids,
     due_text,
 )
-from peerassist.analysis.followup import (
+from peerassist.followup.services import (
     AAR_FIELDS,
     aar_save,
     share_back_comment_add,
     share_back_send,
-    visitor_for_share_back,
 )
 from peerassist.analysis.models import Action, AfterActionReview
 from peerassist.analysis.services import action_update
+from peerassist.followup.access import visitor_for_share_back
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.assists.models import PeerAssist
 from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from peerassist.core.forms import NhsForm
 from peerassist.projects.access import access_project
 from peerassist.projects.models import Project
-from peerassist.reports.models import ShareBack, ShareBackComment, ShareBackDelivery
-from peerassist.reports.presenters import report_present
-from peerassist.reports.selectors import report_data
+from peerassist.followup.models import ShareBackComment
+from peerassist.followup.report_source import report_source
+from peerassist.followup.selectors import share_back_history
 
 PAGE_SIZE = 50
 
@@ -118,9 +118,9 @@ def _render_list(request: HttpRequest, project: Project | None) -> HttpResponse:
             "page": page,
             "rows": _rows(request, list(page.object_list)),
             "ics_url": (
-                reverse("analysis:project_actions_ics", args=[project.pk])
+                reverse("followup:project_actions_ics", args=[project.pk])
                 if project
-                else reverse("analysis:actions_ics_mine")
+                else reverse("followup:actions_ics_mine")
             ),
         },
     )
@@ -181,7 +181,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
         messages.error(request, error_text)
     else:
         messages.success(request, f"Action marked as {action.get_status_display().lower()}.")
-    return redirect(_safe_next(request, reverse("analysis:actions")))
+    return redirect(_safe_next(request, reverse("followup:actions")))
 
 
 def _ics_response(actions: list[Action], name: str, filename: str) -> HttpResponse:
@@ -278,23 +278,17 @@ def share_back(request: HttpRequest, assist_id: int) -> HttpResponse:
             return _forbidden(request, error)
         else:
             messages.success(request, "The action list and report are on their way.")
-            return redirect("analysis:share_back", assist_id=assist.pk)
-    rounds = list(ShareBack.objects.filter(assist=assist).select_related("sent_by"))
-    deliveries = list(
-        ShareBackDelivery.objects.filter(share_back__assist=assist).select_related(
-            "participant", "share_back"
-        )
-    )
-    comments = list(ShareBackComment.objects.filter(assist=assist).select_related("participant"))
+            return redirect("followup:share_back", assist_id=assist.pk)
+    history = share_back_history(assist)
     return render(
         request,
         "analysis/actions_share_back.html",
         {
             "assist": assist,
             "form": form,
-            "rounds": rounds,
-            "deliveries": deliveries,
-            "comments": comments,
+            "rounds": history.rounds,
+            "deliveries": history.deliveries,
+            "comments": history.comments,
         },
         status=400 if form.errors else 200,
     )
@@ -308,10 +302,10 @@ def shared_enter(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as error:
         return render(request, "accounts/guest_invalid.html", {"reason": error.detail}, status=404)
     if request.user.is_authenticated:
-        return redirect("analysis:shared", assist_id=guest.scope_id)
+        return redirect("followup:shared", assist_id=guest.scope_id)
     request.session.cycle_key()
     request.session[GUEST_SESSION_KEY] = guest.pk
-    return redirect("analysis:shared", assist_id=guest.scope_id)
+    return redirect("followup:shared", assist_id=guest.scope_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,8 +329,8 @@ def shared(request: HttpRequest, assist_id: int) -> HttpResponse:
             form.add_error("text", error.detail)
         else:
             messages.success(request, "Thank you. The host team can now read your comments.")
-            return redirect("analysis:shared", assist_id=assist.pk)
-    report = report_present(report_data(assist=assist))
+            return redirect("followup:shared", assist_id=assist.pk)
+    report = report_source().present(assist)
     mine = ShareBackComment.objects.filter(assist=assist, participant=participant)
     return render(
         request,
@@ -410,7 +404,7 @@ def aar(request: HttpRequest, assist_id: int) -> HttpResponse:
                 form.add_error(None, error.detail)
             else:
                 messages.success(request, "After Action Review saved.")
-                return redirect("analysis:aar", assist_id=assist.pk)
+                return redirect("followup:aar", assist_id=assist.pk)
     bar = (review.bar if review and review.bar else None) or assist.bar
     return render(
         request,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from peerassist.analysis.followup import (
+from peerassist.followup.services import (
     send_action_reminders,
     send_due_share_backs,
     share_back_deliver,
