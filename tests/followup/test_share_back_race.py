@@ -11,9 +11,9 @@ import threading
 import pytest
 from django.db import connection
 
-from peerassist.followup.services import share_back_send
 from peerassist.core.errors import Conflict
 from peerassist.followup.models import ShareBack, ShareBackDelivery
+from peerassist.followup.services import share_back_send
 from tests.followup.session_fixtures import build_session
 
 

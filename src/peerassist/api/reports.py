@@ -7,16 +7,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
-from peerassist.followup.access import visitor_for_share_back
-from peerassist.followup.services import share_back_comment_add, share_back_send
 from peerassist.analysis.models import Action
 from peerassist.api.auth import user_auth
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.core.errors import Forbidden
-from peerassist.reports.access import access_report
+from peerassist.followup.access import visitor_for_share_back
+from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
 from peerassist.followup.models import ShareBack, ShareBackComment, ShareBackDelivery
 from peerassist.followup.selectors import share_back_history
+from peerassist.followup.services import share_back_comment_add, share_back_send
+from peerassist.reports.access import access_report
 from peerassist.reports.presenters import SessionReport, report_present
 from peerassist.reports.selectors import report_data
 

@@ -26,8 +26,8 @@ def my_actions_section(actor: Actor) -> HomeSection | None:
     """The signed-in person's open actions, soonest due first, with the overdue count."""
     if not isinstance(actor, User):
         return None
-    from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
     from peerassist.analysis.models import Action
+    from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
 
     mine = action_list(actor=actor, filters=ActionFilter(scope=ActionScope.MINE)).filter(
         status__in=Action.OPEN_STATUSES

@@ -28,7 +28,5 @@ def share_back_history(assist: PeerAssist) -> ShareBackHistory:
                 "participant", "share_back"
             )
         ),
-        comments=list(
-            ShareBackComment.objects.filter(assist=assist).select_related("participant")
-        ),
+        comments=list(ShareBackComment.objects.filter(assist=assist).select_related("participant")),
     )

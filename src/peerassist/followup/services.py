@@ -28,15 +28,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import Guest, User
 from peerassist.accounts.services import guest_token
-from peerassist.followup.action_lists import due_text
 from peerassist.analysis.models import Action, AfterActionReview
 from peerassist.assists.access import assist_can_plan
 from peerassist.assists.models import Participant, PeerAssist, Status
-from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
-from peerassist.followup.models import ActionReminder, ShareBack, ShareBackComment, ShareBackDelivery
+from peerassist.core.errors import Conflict, Forbidden, Invalid
+from peerassist.followup.action_lists import due_text
+from peerassist.followup.models import (
+    ActionReminder,
+    ShareBack,
+    ShareBackComment,
+    ShareBackDelivery,
+)
 from peerassist.followup.report_source import report_source
 
 log = logging.getLogger(__name__)

@@ -23,6 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_from_token
+from peerassist.analysis.models import Action, AfterActionReview
+from peerassist.analysis.services import action_update
+from peerassist.assists.access import access_peer_assist, assist_can_plan
+from peerassist.assists.models import PeerAssist
+from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from peerassist.core.forms import NhsForm
+from peerassist.followup.access import visitor_for_share_back
 from peerassist.followup.action_lists import (
     ActionFilter,
     ActionScope,
@@ -32,24 +39,17 @@ from peerassist.followup.action_lists import (
     actions_updatable_ids,
     due_text,
 )
+from peerassist.followup.models import ShareBackComment
+from peerassist.followup.report_source import report_source
+from peerassist.followup.selectors import share_back_history
 from peerassist.followup.services import (
     AAR_FIELDS,
     aar_save,
     share_back_comment_add,
     share_back_send,
 )
-from peerassist.analysis.models import Action, AfterActionReview
-from peerassist.analysis.services import action_update
-from peerassist.followup.access import visitor_for_share_back
-from peerassist.assists.access import access_peer_assist, assist_can_plan
-from peerassist.assists.models import PeerAssist
-from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from peerassist.core.forms import NhsForm
 from peerassist.projects.access import access_project
 from peerassist.projects.models import Project
-from peerassist.followup.models import ShareBackComment
-from peerassist.followup.report_source import report_source
-from peerassist.followup.selectors import share_back_history
 
 PAGE_SIZE = 50
 
