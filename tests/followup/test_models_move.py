@@ -28,8 +28,8 @@ BEFORE = [("followup", None), ("reports", "0001_initial")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rows_written_before_the_move_are_read_after_it(org) -> None:
-    session = build_session(org)
+def test_rows_written_before_the_move_are_read_after_it(org, cfir_loaded) -> None:
+    session = build_session(org, notes=2)
     visitor = Participant.objects.filter(assist=session.assist, role="visitor").first()
     action = Action.objects.filter(assist=session.assist).first()
     assert visitor is not None and action is not None
