@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "peerassist.assists",
     "peerassist.analysis",
     "peerassist.lessons",
+    "peerassist.followup",
     "peerassist.reports",
     "peerassist.semantic",
     "peerassist.finding",

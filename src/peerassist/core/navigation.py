@@ -19,7 +19,7 @@ MENU: list[tuple[str, str]] = [
     ("Home", "home:home"),
     ("Projects", "projects:list"),
     ("Peer assists", "assists:list"),
-    ("Actions", "analysis:actions"),
+    ("Actions", "followup:actions"),
     ("Lessons", "lessons:list"),
     ("Insights", "lessons:insights"),
     ("Learning tools", "projects:tools"),

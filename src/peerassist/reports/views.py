@@ -57,7 +57,7 @@ def _download(
 @report_view
 def report_page(request: HttpRequest, assist: PeerAssist, report: SessionReport) -> HttpResponse:
     host_view = report_shows_host_view(getattr(request, "actor", None), assist)
-    aar_url = reverse("analysis:aar", args=[assist.pk]) if host_view else ""
+    aar_url = reverse("followup:aar", args=[assist.pk]) if host_view else ""
     return render(
         request,
         "reports/report.html",

@@ -167,7 +167,7 @@ def actions_ics(actions: list[Action], *, name: str) -> bytes:
             f"Status: {action.get_status_display()}\n"
             f"Owner: {action.owner.full_name if action.owner else 'No owner yet'}",
         )
-        event.add("url", settings.SITE_URL + reverse("analysis:actions") + f"#action-{action.pk}")
+        event.add("url", settings.SITE_URL + reverse("followup:actions") + f"#action-{action.pk}")
         event.add("status", "CANCELLED" if action.status == Action.Status.DROPPED else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()

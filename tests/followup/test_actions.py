@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from peerassist.analysis.models import Action
 from tests.factories import ProjectFactory, UserFactory
-from tests.reports.conftest import Session
+from tests.followup.session_fixtures import Session
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ def my_actions_section(actor: Actor) -> HomeSection | None:
     """The signed-in person's open actions, soonest due first, with the overdue count."""
     if not isinstance(actor, User):
         return None
-    from peerassist.analysis.action_lists import ActionFilter, ActionScope, action_list
     from peerassist.analysis.models import Action
+    from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
 
     mine = action_list(actor=actor, filters=ActionFilter(scope=ActionScope.MINE)).filter(
         status__in=Action.OPEN_STATUSES
@@ -80,7 +80,7 @@ def project_aar_events(actor: Actor, project: Project) -> list[LearningEvent]:
         LearningEvent(
             kind="After Action Review",
             title=f"After Action Review: {review.assist.title}",
-            url=reverse("analysis:aar", args=[review.assist_id]),
+            url=reverse("followup:aar", args=[review.assist_id]),
             status="Recorded",
             when=review.updated_at,
         )

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from peerassist.analysis.models import Action
 from peerassist.assists.models import Status
-from peerassist.reports.models import ActionReminder, ShareBack, ShareBackComment
-from tests.reports.conftest import Session
+from peerassist.followup.models import ActionReminder, ShareBack, ShareBackComment
+from tests.followup.session_fixtures import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_revoked_guests_get_nothing_and_others_links_outlive_the_invitation(
     """A withdrawn visitor is not e-mailed; the others' links are kept open for weeks."""
     from datetime import timedelta as td
 
-    from peerassist.analysis.followup import share_back_send
+    from peerassist.followup.services import share_back_send
 
     withdrawn = session.other_visitor.guest
     withdrawn.revoked_at = timezone.now()

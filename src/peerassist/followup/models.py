@@ -1,8 +1,12 @@
 """What left the building: share-backs to the visitors, their replies, and action reminders.
 
-These are delivery records. They let the follow-up services (``analysis/followup.py``) send
+These are delivery records. They let the follow-up services (``followup/services.py``) send
 each e-mail once however often the periodic command runs, and let the host team see what
 was sent, when and to whom (docs/adr/0006-follow-up-delivery-records.md).
+
+They were born in the ``reports`` app and keep its table names (``Meta.db_table``): moving
+them into ``followup`` changed Django's bookkeeping only, not one table or row
+(``followup/migrations/0001_initial.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class ShareBack(TimeStampedModel):
     message = models.TextField(blank=True, max_length=2000)
 
     class Meta:
+        db_table = "reports_shareback"
         ordering = ["assist", "round"]
         constraints = [
             models.UniqueConstraint(fields=["assist", "round"], name="one_share_back_per_round")
@@ -54,6 +59,7 @@ class ShareBackDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "reports_sharebackdelivery"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -74,6 +80,7 @@ class ShareBackComment(TimeStampedModel):
     text = models.TextField(max_length=MAX_LENGTH)
 
     class Meta:
+        db_table = "reports_sharebackcomment"
         ordering = ["created_at", "id"]
 
 
@@ -95,6 +102,7 @@ class ActionReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "reports_actionreminder"
         ordering = ["sent_at", "id"]
         constraints = [
             models.UniqueConstraint(

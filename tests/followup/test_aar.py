@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peerassist.analysis.models import AfterActionReview
-from tests.reports.conftest import Session
+from tests.followup.session_fixtures import Session
 
 pytestmark = pytest.mark.django_db
 

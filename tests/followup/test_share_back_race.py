@@ -11,10 +11,10 @@ import threading
 import pytest
 from django.db import connection
 
-from peerassist.analysis.followup import share_back_send
 from peerassist.core.errors import Conflict
-from peerassist.reports.models import ShareBack, ShareBackDelivery
-from tests.reports.conftest import build_session
+from peerassist.followup.models import ShareBack, ShareBackDelivery
+from peerassist.followup.services import share_back_send
+from tests.followup.session_fixtures import build_session
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """Follow-up pages: action lists, status changes, calendars, share-back and the AAR.
 
 Thin: each view resolves what it shows through an access function, calls a selector or a
-service from ``analysis/action_lists.py`` / ``analysis/followup.py`` and renders. Every form
+service from ``followup/action_lists.py`` / ``followup/services.py`` and renders;
+``core.decorators.domain_errors`` turns NotFound / Forbidden into the 404 / 403 pages. Every form
 posts and works without JavaScript; htmx only swaps the changed row in place.
 """
 
@@ -23,7 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_from_token
-from peerassist.analysis.action_lists import (
+from peerassist.analysis.models import Action, AfterActionReview
+from peerassist.analysis.services import action_update
+from peerassist.assists.access import access_peer_assist, assist_can_plan
+from peerassist.assists.models import PeerAssist
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
+from peerassist.core.forms import NhsForm
+from peerassist.followup.access import visitor_for_share_back
+from peerassist.followup.action_lists import (
     ActionFilter,
     ActionScope,
     access_followup_action,
@@ -32,34 +41,23 @@ from peerassist.analysis.action_lists import (
     actions_updatable_ids,
     due_text,
 )
-from peerassist.analysis.followup import (
+from peerassist.followup.models import ShareBackComment
+from peerassist.followup.report_source import report_source
+from peerassist.followup.selectors import share_back_history
+from peerassist.followup.services import (
     AAR_FIELDS,
     aar_save,
     share_back_comment_add,
     share_back_send,
-    visitor_for_share_back,
 )
-from peerassist.analysis.models import Action, AfterActionReview
-from peerassist.analysis.services import action_update
-from peerassist.assists.access import access_peer_assist, assist_can_plan
-from peerassist.assists.models import PeerAssist
-from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from peerassist.core.forms import NhsForm
 from peerassist.projects.access import access_project
 from peerassist.projects.models import Project
-from peerassist.reports.models import ShareBack, ShareBackComment, ShareBackDelivery
-from peerassist.reports.presenters import report_present
-from peerassist.reports.selectors import report_data
 
 PAGE_SIZE = 50
 
 
 def _actor(request: HttpRequest) -> Any:
     return getattr(request, "actor", None)
-
-
-def _forbidden(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(request, "core/403.html", {"reason": error.detail}, status=403)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -118,9 +116,9 @@ def _render_list(request: HttpRequest, project: Project | None) -> HttpResponse:
             "page": page,
             "rows": _rows(request, list(page.object_list)),
             "ics_url": (
-                reverse("analysis:project_actions_ics", args=[project.pk])
+                reverse("followup:project_actions_ics", args=[project.pk])
                 if project
-                else reverse("analysis:actions_ics_mine")
+                else reverse("followup:actions_ics_mine")
             ),
         },
     )
@@ -135,22 +133,18 @@ def action_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@domain_errors
 def project_actions(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project = access_project(request.user, project_id)  # type: ignore[arg-type]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    project = access_project(request.user, project_id)  # type: ignore[arg-type]
     return _render_list(request, project)
 
 
 @login_required
 @require_POST
+@domain_errors
 def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
     """Change one action's status; htmx gets the new row back, others a redirect."""
-    try:
-        action = access_followup_action(request.user, action_id)  # type: ignore[arg-type]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    action = access_followup_action(request.user, action_id)  # type: ignore[arg-type]
     error_text = ""
     try:
         action = action_update(
@@ -158,8 +152,6 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
             action=action,
             status=request.POST.get("status", ""),
         )
-    except Forbidden as error:
-        return _forbidden(request, error)
     except Invalid as error:
         error_text = error.detail
     if request.headers.get("HX-Request"):
@@ -181,7 +173,7 @@ def action_status(request: HttpRequest, action_id: int) -> HttpResponse:
         messages.error(request, error_text)
     else:
         messages.success(request, f"Action marked as {action.get_status_display().lower()}.")
-    return redirect(_safe_next(request, reverse("analysis:actions")))
+    return redirect(_safe_next(request, reverse("followup:actions")))
 
 
 def _ics_response(actions: list[Action], name: str, filename: str) -> HttpResponse:
@@ -205,11 +197,9 @@ def actions_ics_mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@domain_errors
 def project_actions_ics(request: HttpRequest, project_id: int) -> HttpResponse:
-    try:
-        project = access_project(request.user, project_id)  # type: ignore[arg-type]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    project = access_project(request.user, project_id)  # type: ignore[arg-type]
     actions = list(
         action_list(
             actor=request.user,  # type: ignore[arg-type]
@@ -255,14 +245,10 @@ def _host_assist(request: HttpRequest, assist_id: int) -> PeerAssist:
 
 
 @require_http_methods(["GET", "POST"])
+@domain_errors
 def share_back(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The host team's page: what was sent to whom, visitors' replies, and "Send now"."""
-    try:
-        assist = _host_assist(request, assist_id)
-    except NotFound as error:
-        raise Http404(error.detail) from None
-    except Forbidden as error:
-        return _forbidden(request, error)
+    assist = _host_assist(request, assist_id)
     form = ShareBackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,27 +260,19 @@ def share_back(request: HttpRequest, assist_id: int) -> HttpResponse:
             )
         except (Conflict, Invalid) as error:
             form.add_error(None, error.detail)
-        except Forbidden as error:
-            return _forbidden(request, error)
         else:
             messages.success(request, "The action list and report are on their way.")
-            return redirect("analysis:share_back", assist_id=assist.pk)
-    rounds = list(ShareBack.objects.filter(assist=assist).select_related("sent_by"))
-    deliveries = list(
-        ShareBackDelivery.objects.filter(share_back__assist=assist).select_related(
-            "participant", "share_back"
-        )
-    )
-    comments = list(ShareBackComment.objects.filter(assist=assist).select_related("participant"))
+            return redirect("followup:share_back", assist_id=assist.pk)
+    history = share_back_history(assist)
     return render(
         request,
         "analysis/actions_share_back.html",
         {
             "assist": assist,
             "form": form,
-            "rounds": rounds,
-            "deliveries": deliveries,
-            "comments": comments,
+            "rounds": history.rounds,
+            "deliveries": history.deliveries,
+            "comments": history.comments,
         },
         status=400 if form.errors else 200,
     )
@@ -308,23 +286,19 @@ def shared_enter(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as error:
         return render(request, "accounts/guest_invalid.html", {"reason": error.detail}, status=404)
     if request.user.is_authenticated:
-        return redirect("analysis:shared", assist_id=guest.scope_id)
+        return redirect("followup:shared", assist_id=guest.scope_id)
     request.session.cycle_key()
     request.session[GUEST_SESSION_KEY] = guest.pk
-    return redirect("analysis:shared", assist_id=guest.scope_id)
+    return redirect("followup:shared", assist_id=guest.scope_id)
 
 
 @require_http_methods(["GET", "POST"])
+@domain_errors
 def shared(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The visitors' page after share-back: the action list, the report and a reply form."""
     actor = _actor(request)
-    try:
-        assist = access_peer_assist(actor, assist_id)
-        participant = visitor_for_share_back(actor, assist)
-    except NotFound as error:
-        raise Http404(error.detail) from None
-    except Forbidden as error:
-        return _forbidden(request, error)
+    assist = access_peer_assist(actor, assist_id)
+    participant = visitor_for_share_back(actor, assist)
     form = CommentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -335,8 +309,8 @@ def shared(request: HttpRequest, assist_id: int) -> HttpResponse:
             form.add_error("text", error.detail)
         else:
             messages.success(request, "Thank you. The host team can now read your comments.")
-            return redirect("analysis:shared", assist_id=assist.pk)
-    report = report_present(report_data(assist=assist))
+            return redirect("followup:shared", assist_id=assist.pk)
+    report = report_source().present(assist)
     mine = ShareBackComment.objects.filter(assist=assist, participant=participant)
     return render(
         request,
@@ -384,13 +358,11 @@ class AarForm(NhsForm):
 
 
 @require_http_methods(["GET", "POST"])
+@domain_errors
 def aar(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The optional After Action Review of the peer assist, beside its BAR's intentions."""
     actor = _actor(request)
-    try:
-        assist = access_peer_assist(actor, assist_id)
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    assist = access_peer_assist(actor, assist_id)
     if not isinstance(actor, User):
         raise Http404("No such After Action Review.")
     can_edit = assist_can_plan(actor, assist)
@@ -399,10 +371,7 @@ def aar(request: HttpRequest, assist_id: int) -> HttpResponse:
     form = AarForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if not can_edit:
-            return _forbidden(
-                request,
-                Forbidden("Only the host team and the facilitator can write the review."),
-            )
+            raise Forbidden("Only the host team and the facilitator can write the review.")
         if form.is_valid():
             try:
                 aar_save(assist=assist, by=actor, answers=form.cleaned_data)
@@ -410,7 +379,7 @@ def aar(request: HttpRequest, assist_id: int) -> HttpResponse:
                 form.add_error(None, error.detail)
             else:
                 messages.success(request, "After Action Review saved.")
-                return redirect("analysis:aar", assist_id=assist.pk)
+                return redirect("followup:aar", assist_id=assist.pk)
     bar = (review.bar if review and review.bar else None) or assist.bar
     return render(
         request,

@@ -16,13 +16,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from peerassist.analysis.followup import (
+from peerassist.assists.invitations import invitations_deliver, invitations_waiting
+from peerassist.followup.services import (
     send_action_reminders,
     send_due_share_backs,
     share_back_deliver,
     share_back_deliveries_stuck,
 )
-from peerassist.assists.invitations import invitations_deliver, invitations_waiting
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Follow-up after a peer assist: reminders, share-back, visitors' replies, the AAR.
 
 Writes here follow the house rules (keyword-only, typed, atomic). E-mails go out from
-background tasks (django-tasks) and every one is recorded first (``reports.models``), so the
+background tasks (django-tasks) and every one is recorded first (``followup.models``), so the
 periodic ``peerassist send_reminders`` command can run as often as cron likes without sending
 anything twice:
 
@@ -28,15 +28,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import Guest, User
 from peerassist.accounts.services import guest_token
-from peerassist.analysis.action_lists import due_text
 from peerassist.analysis.models import Action, AfterActionReview
 from peerassist.assists.access import assist_can_plan
 from peerassist.assists.models import Participant, PeerAssist, Status
-from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
-from peerassist.reports.models import ActionReminder, ShareBack, ShareBackComment, ShareBackDelivery
+from peerassist.core.errors import Conflict, Forbidden, Invalid
+from peerassist.followup.action_lists import due_text
+from peerassist.followup.models import (
+    ActionReminder,
+    ShareBack,
+    ShareBackComment,
+    ShareBackDelivery,
+)
+from peerassist.followup.report_source import report_source
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +123,7 @@ def _send_reminder_email(action: Action, kind: str, today: date) -> None:
         "owner": action.owner,
         "overdue": overdue,
         "due_words": due_text(action.due_date, today),
-        "actions_url": settings.SITE_URL + reverse("analysis:actions") + "?scope=mine",
+        "actions_url": settings.SITE_URL + reverse("followup:actions") + "?scope=mine",
         "product_name": "Peer Assist",
     }
     subject = (
@@ -224,15 +229,16 @@ def share_back_send(
 @task()
 def share_back_deliver(share_back_id: int) -> int:
     """E-mail each visitor in a round who has not had it yet. Returns how many were sent."""
-    from peerassist.reports.pdf import report_pdf
-    from peerassist.reports.presenters import report_present
-    from peerassist.reports.selectors import report_build
-
-    share_back = ShareBack.objects.select_related("assist").filter(pk=share_back_id).first()
+    share_back = (
+        ShareBack.objects.select_related("assist__project", "assist__organisation", "assist__bar")
+        .filter(pk=share_back_id)
+        .first()
+    )
     if share_back is None:
         return 0
-    report = report_present(report_build(share_back.assist_id))
-    pdf = report_pdf(report)
+    source = report_source()
+    report = source.present(share_back.assist)
+    pdf = source.pdf(report)
     sent = 0
     for delivery_id in share_back.deliveries.filter(sent_at__isnull=True).values_list(
         "pk", flat=True
@@ -273,9 +279,9 @@ def share_back_link(participant: Participant) -> str:
     """Where a visitor reads the action list and replies: their guest link, or the page."""
     if participant.guest is not None:
         return settings.SITE_URL + reverse(
-            "analysis:shared_enter", args=[guest_token(participant.guest)]
+            "followup:shared_enter", args=[guest_token(participant.guest)]
         )
-    return settings.SITE_URL + reverse("analysis:shared", args=[participant.assist_id])
+    return settings.SITE_URL + reverse("followup:shared", args=[participant.assist_id])
 
 
 def share_back_deliveries_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> list[int]:
@@ -318,26 +324,6 @@ def send_due_share_backs(today: str | None = None) -> int:
             continue  # another worker started the same round
         started += 1
     return started
-
-
-def visitor_for_share_back(actor: Actor | None, assist: PeerAssist) -> Participant:
-    """The actor's visitor record, once the action list has been shared back; else 403/404."""
-    participant = None
-    if isinstance(actor, Guest):
-        participant = Participant.objects.filter(assist=assist, guest=actor).first()
-    elif isinstance(actor, User):
-        participant = Participant.objects.filter(
-            assist=assist, user=actor, role=Participant.Role.VISITOR
-        ).first()
-    if participant is None:
-        raise NotFound("No such shared action list.")
-    if not ShareBack.objects.filter(assist=assist).exists():
-        raise Forbidden(
-            "The host team has not shared the action list back yet. You will get an e-mail "
-            "when they do.",
-            code="not_shared_back",
-        )
-    return participant
 
 
 @transaction.atomic
