@@ -57,6 +57,7 @@ lint: install-dev
 	.venv/bin/ruff format --check src tests benchmarks
 	DEBUG=1 .venv/bin/mypy
 	.venv/bin/djlint src/peerassist/templates --lint --quiet
+	.venv/bin/lint-imports
 
 fmt: install-dev
 	.venv/bin/ruff check --fix src tests benchmarks

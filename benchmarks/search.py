@@ -147,16 +147,16 @@ def _child(sizes: list[int], queries: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from peerassist.accounts.models import Membership, Organisation, User
+    from peerassist.finding.fts import fts_rebuild, fts_search, parse_query
     from peerassist.finding.indexing import lesson_text
-    from peerassist.lessons.fts import fts_rebuild, fts_search, parse_query
-    from peerassist.lessons.models import Lesson
-    from peerassist.lessons.search import (
+    from peerassist.finding.search import (
         CANDIDATES,
         MIN_SIMILARITY,
         lesson_search,
         query_vector,
         search_candidates,
     )
+    from peerassist.lessons.models import Lesson
     from peerassist.projects.models import Project
     from peerassist.semantic import embeddings
     from peerassist.semantic.index import _matrices, nearest, text_hash, vectors_store

@@ -7,7 +7,7 @@ import pytest
 from peerassist.analysis.demo import NOTES, TITLE
 from peerassist.analysis.models import Action, Determinant, NotePlacement, Theme
 from peerassist.assists.models import Note, PeerAssist, Status
-from peerassist.core.demo import demo_load
+from peerassist.demo.loader import demo_load
 
 
 @pytest.mark.django_db
@@ -19,5 +19,11 @@ def test_demo_has_a_peer_assist_in_analysis_and_is_idempotent() -> None:
     assert Note.objects.filter(assist=assist).count() == len(NOTES) >= 25
     assert Theme.objects.filter(assist=assist).count() == 2
     assert NotePlacement.objects.filter(theme__assist=assist).count() == 7
-    assert Determinant.objects.filter(assist=assist).count() == 1
+    codes = {
+        code
+        for determinant in Determinant.objects.filter(assist=assist)
+        for code in determinant.constructs.values_list("code", flat=True)
+    }
+    assert Determinant.objects.filter(assist=assist).count() == 2
+    assert {"III.A3", "III.C"} <= codes  # staff capacity and communication barriers
     assert Action.objects.filter(assist=assist).count() == 1

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from peerassist.accounts.models import Organisation, User
 from peerassist.analysis.models import CfirConstruct
-from peerassist.lessons.fts import parse_query
-from peerassist.lessons.search import LessonFilters, lesson_search, rank_lessons, rrf_merge
+from peerassist.finding.fts import parse_query
+from peerassist.finding.search import LessonFilters, lesson_search, rank_lessons, rrf_merge
 from tests.conftest import ApiClient
 from tests.factories import GuestFactory, LessonFactory, ProjectFactory
 
@@ -120,6 +120,22 @@ def test_highlights_escape_lesson_text_before_marking(member: User, org: Organis
     assert "&lt;b&gt;physio&lt;/b&gt; &amp; pharmacy" in html
     hit = lesson_search(actor=member, query="<mark>falls</mark>").hits[0]
     assert "<mark>Falls</mark>" in hit.title_html and "<script>" not in hit.title_html
+
+
+def test_highlights_mark_the_word_forms_the_engine_matched(member: User, org: Organisation) -> None:
+    """A query for study marks "studies" (the old suffix-stripper missed it), and care leaves
+    "career" unmarked (the old prefix match marked it): both engines stem the same way."""
+    LessonFactory(
+        project=ProjectFactory(organisation=org),
+        title="Care home studies",
+        lesson="Two studies of care and a career path for each healthcare assistant.",
+    )
+    hit = lesson_search(actor=member, query="study care").hits[0]
+    assert hit.title_html == "<mark>Care</mark> home <mark>studies</mark>"
+    assert "<mark>career</mark>" not in hit.snippet_html
+    assert "<mark>healthcare</mark>" not in hit.snippet_html
+    assert "Two <mark>studies</mark> of <mark>care</mark> and a career" in hit.snippet_html
+    assert hit.matched_terms == ["study", "care"]
 
 
 @pytest.mark.parametrize(
@@ -392,7 +408,7 @@ def test_a_visible_match_ranked_below_hundreds_of_hidden_ones_is_found(
     outsider: User, org: Organisation, other_org: Organisation
 ) -> None:
     """Full text checks visibility past the best few hundred matches when it must."""
-    from peerassist.lessons.fts import fts_rebuild
+    from peerassist.finding.fts import fts_rebuild
 
     import_lessons(org, 650, title="Podiatry podiatry clinic", lesson="Podiatry podiatry podiatry.")
     fts_rebuild()

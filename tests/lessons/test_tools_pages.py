@@ -166,7 +166,7 @@ def test_home_page_lists_recent_visible_lessons_or_says_what_they_are_for(
 def test_demo_loads_shared_case_study_lessons_once(db: None) -> None:
     """Demo: both case studies appear as approved, shared, CFIR-coded lessons; loading twice
     adds nothing."""
-    from peerassist.core.demo import demo_load
+    from peerassist.demo.loader import demo_load
 
     demo_load()
     count = Lesson.objects.count()

@@ -113,6 +113,50 @@ def test_learning_needs_through_the_api(
     assert as_host.post(base, {"question": "   "}).status_code == 400
 
 
+def test_whole_bar_form_submit_saves_answers_edits_and_one_change_together(
+    as_host: ApiClient, project: Project, bar: BeforeActionReview, needs: list[LearningNeed]
+) -> None:
+    """The BAR page's submit through the API: answers, need edits and a new need in one go."""
+    url = f"/api/v1/projects/{project.pk}/bars/{bar.pk}/submit"
+    body = {
+        "intended_results": "Fewer missed appointments.",
+        "complete": True,
+        "learning_needs": [{"id": needs[0].pk, "priority": "low"}],
+        "add_need": {"question": "Who chaired the steering group?", "priority": "high"},
+    }
+    response = as_host.post(url, body)
+    assert response.status_code == 200, response.json()
+    answer = response.json()
+    assert answer["message"] == "Learning need added."
+    assert answer["status"] == "complete"
+    assert answer["intended_results"] == "Fewer missed appointments."
+    questions = [n["question"] for n in answer["learning_needs"]]
+    assert questions[-1] == "Who chaired the steering group?"
+    assert answer["learning_needs"][0]["priority"] == "low"
+
+
+def test_bar_form_submit_with_an_empty_need_saves_nothing(
+    as_host: ApiClient, project: Project, bar: BeforeActionReview, needs: list[LearningNeed]
+) -> None:
+    """A need emptied by mistake is named in a 400, and none of the other answers are saved."""
+    url = f"/api/v1/projects/{project.pk}/bars/{bar.pk}/submit"
+    body = {
+        "intended_results": "Changed",
+        "learning_needs": [{"id": needs[1].pk, "question": "   "}],
+        "delete": needs[0].pk,
+    }
+    response = as_host.post(url, body)
+    assert response.status_code == 400
+    assert "learning needs" in response.json()["detail"]
+    assert str(needs[1].pk) in response.json()["learning_needs"]
+    after = as_host.get(f"/api/v1/projects/{project.pk}/bars/{bar.pk}").json()
+    assert after["intended_results"] == "Weekly sessions for every nurse."
+    assert len(after["learning_needs"]) == len(needs)
+    gone = as_host.post(url, {"delete": 10**9})
+    assert gone.status_code == 400
+    assert "no longer on the list" in gone.json()["detail"]
+
+
 def test_a_need_of_another_bar_is_not_found(
     as_host: ApiClient, project: Project, bar: BeforeActionReview, needs: list[LearningNeed]
 ) -> None:

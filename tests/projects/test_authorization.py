@@ -79,6 +79,7 @@ API_ROUTES = [
     Route("DELETE", "/api/v1/projects/{p}/members/{m}", None, True),
     Route("POST", "/api/v1/projects/{p}/bars", {}, True),
     Route("PATCH", "/api/v1/projects/{p}/bars/{b}", {"success_factors": "Time"}, True),
+    Route("POST", "/api/v1/projects/{p}/bars/{b}/submit", {"success_factors": "Time"}, True),
     Route("POST", "/api/v1/projects/{p}/bars/{b}/challenges", {"enabler_id": "{e}"}, True),
     Route("POST", "/api/v1/projects/{p}/bars/{b}/needs", {"question": "Why?"}, True),
     Route("PATCH", "/api/v1/projects/{p}/bars/{b}/needs/{n}", {"priority": "high"}, True),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from peerassist.reports.models import ShareBack
+from peerassist.followup.models import ShareBack
 from tests.factories import GuestFactory, ParticipantFactory, PeerAssistFactory, UserFactory
-from tests.reports.conftest import Session
+from tests.followup.session_fixtures import Session
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from peerassist.reports.exports import cell_safe
-from tests.reports.conftest import Session, build_session
+from tests.followup.session_fixtures import Session, build_session
 
 pytestmark = pytest.mark.django_db
 

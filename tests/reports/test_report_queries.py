@@ -6,7 +6,7 @@ import pytest
 
 from peerassist.reports.presenters import report_present
 from peerassist.reports.selectors import report_build
-from tests.reports.conftest import build_session
+from tests.followup.session_fixtures import build_session
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from peerassist.accounts.models import Membership, Organisation, User
 
+DEMO_PASSWORD = "peer-assist-demo"  # printed by `make run`; demo accounts only
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -90,7 +92,6 @@ def load() -> None:
         orgs[slug], _ = Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind}
         )
-    from peerassist.core.demo import DEMO_PASSWORD
 
     for demo in DEMO_USERS:
         user = User.objects.filter(email=demo.email).first()

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from peerassist.accounts.services import guest_in_session
-from peerassist.core.errors import NotFound
+from peerassist.core.errors import DATABASE_DOWN, NotFound, error_body
 
 GUEST_SESSION_KEY = "peerassist_guest_id"
 
@@ -39,8 +39,6 @@ class ActorMiddleware:
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: the API's JSON error shape, or a plain sentence for pages."""
-    from peerassist.api.errors import DATABASE_DOWN, error_body
-
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(error_body(DATABASE_DOWN, "database_unavailable"), status=503)

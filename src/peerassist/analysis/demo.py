@@ -1,4 +1,4 @@
-"""A HAT peer assist in analysis: notes from the visitors, two themes, a barrier, an action.
+"""A HAT peer assist in analysis: notes from the visitors, two themes, two barriers, an action.
 
 So a newcomer can try grouping, suggestions, voting and coding at once. Idempotent: every
 record is found by a natural key before it is made. All people and notes are fictional.
@@ -194,6 +194,22 @@ def load() -> None:
             CfirConstruct.objects.filter(organisation=None, code__in=["III.A3", "III.J"])
         )
         barrier.evidence.set([notes[i] for i in (0, 1, 2, 3)])
+    # The case's third barrier: communication, made critical when other professions worried
+    # that the nurses were working outside their scope of practice.
+    if not Determinant.objects.filter(assist=assist, theme=scope_theme).exists():
+        communication = Determinant.objects.create(
+            project=project,
+            assist=assist,
+            theme=scope_theme,
+            valence=Valence.STRONG_BARRIER,
+            description="Other professions were not told what the nurses' new role was, so "
+            "concern that nurses worked outside their scope of practice slowed referrals.",
+            created_by=host_lead,
+        )
+        communication.constructs.set(
+            CfirConstruct.objects.filter(organisation=None, code__in=["III.C", "III.B"])
+        )
+        communication.evidence.set([notes[i] for i in (6, 9, 10)])
     Action.objects.get_or_create(
         project=project,
         assist=assist,

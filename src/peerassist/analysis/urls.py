@@ -1,34 +1,16 @@
+"""The host team's analysis of one peer assist (views.py).
+
+The follow-up pages (actions, share-back, AAR) share the ``/analysis/`` prefix but live in
+``followup/urls.py``.
+"""
+
 from django.urls import path
 
+from peerassist.analysis import views as analysis_views
+
 app_name = "analysis"
-urlpatterns: list = []
-
-# Follow-up: action lists, calendars, share-back, After Action Review (views_actions.py).
-from peerassist.analysis import views_actions  # noqa: E402
-
-urlpatterns += [
-    path("actions/", views_actions.action_index, name="actions"),
-    path("actions/mine.ics", views_actions.actions_ics_mine, name="actions_ics_mine"),
-    path("actions/<int:action_id>/status/", views_actions.action_status, name="action_status"),
-    path(
-        "projects/<int:project_id>/actions/", views_actions.project_actions, name="project_actions"
-    ),
-    path(
-        "projects/<int:project_id>/actions.ics",
-        views_actions.project_actions_ics,
-        name="project_actions_ics",
-    ),
-    path("assists/<int:assist_id>/share-back/", views_actions.share_back, name="share_back"),
-    path("assists/<int:assist_id>/shared/", views_actions.shared, name="shared"),
-    path("shared/<str:token>/", views_actions.shared_enter, name="shared_enter"),
-    path("assists/<int:assist_id>/after-action-review/", views_actions.aar, name="aar"),
-]
-
-# The host team's analysis of one peer assist (views.py).
-from peerassist.analysis import views as analysis_views  # noqa: E402
-
 _a = "assists/<int:assist_id>/analysis/"
-urlpatterns += [
+urlpatterns = [
     path(_a, analysis_views.analysis_page, name="analysis"),
     path(f"{_a}board/", analysis_views.analysis_board, name="analysis_board"),
     path(f"{_a}themes/", analysis_views.theme_new, name="theme_new"),

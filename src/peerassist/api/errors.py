@@ -9,16 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from peerassist.core.errors import DomainError
-
-DATABASE_DOWN = (
-    "The database is not answering just now. Nothing was saved; try again in a "
-    "moment (the live board keeps your notes and retries by itself)."
-)
-
-
-def error_body(detail: str, code: str) -> dict[str, str]:
-    return {"detail": detail, "code": code}
+from peerassist.core.errors import DATABASE_DOWN, DomainError, error_body
 
 
 def _location(loc: list[Any]) -> str:

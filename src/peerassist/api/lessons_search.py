@@ -11,7 +11,7 @@ from peerassist.api.auth import user_auth
 from peerassist.finding import people, subscriptions
 from peerassist.finding.models import Subscription
 from peerassist.finding.related import related_for_learning_need
-from peerassist.lessons.search import LessonFilters, lesson_search
+from peerassist.finding.search import LessonFilters, lesson_search
 
 router = Router(tags=["finding"], auth=user_auth)
 

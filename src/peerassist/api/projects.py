@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -135,6 +135,42 @@ class LearningNeedPatch(Schema):
     priority: str | None = None
 
 
+class NeedEditIn(Schema):
+    id: int
+    question: str | None = None
+    priority: str | None = None
+
+
+class NeedMoveIn(Schema):
+    id: int
+    direction: Literal["up", "down"]
+
+
+class BarSubmitIn(Schema):
+    """One press of a BAR page button: the answers as typed, edits, and at most one change."""
+
+    intended_results: str | None = None
+    anticipated_challenges: str | None = None
+    previous_learning: str | None = None
+    success_factors: str | None = None
+    complete: bool = False
+    learning_needs: list[NeedEditIn] = Field(default_factory=list)
+    add_need: LearningNeedIn | None = None
+    move: NeedMoveIn | None = None
+    delete: int | None = None
+    add_challenge_enabler: int | None = None
+
+
+class BarSubmitOut(BarOut):
+    message: str
+
+
+class NeedErrorsOut(Schema):
+    detail: str
+    code: str
+    learning_needs: dict[int, str]
+
+
 class MoveIn(Schema):
     direction: Literal["up", "down"]
 
@@ -212,8 +248,8 @@ class ToolOut(Schema):
     ratings_from_handbook: bool
 
 
-def _changes(payload: Schema) -> dict[str, Any]:
-    return payload.dict(exclude_unset=True)
+def _changes(payload: Schema, exclude: set[str] | None = None) -> dict[str, Any]:
+    return payload.dict(exclude_unset=True, exclude=exclude)
 
 
 def _bar_out(bar: BeforeActionReview) -> dict[str, Any]:
@@ -348,6 +384,45 @@ def bar_update(
 ) -> dict[str, Any]:
     bar = access_bar(_user(request), project_id, bar_id, need=EDIT)
     return _bar_out(services.bar_update(actor=_user(request), bar=bar, **_changes(payload)))
+
+
+@router.post(
+    "/{project_id}/bars/{bar_id}/submit",
+    response={200: BarSubmitOut, 400: NeedErrorsOut},
+    summary="Save the whole BAR form at once, as the BAR page does (all or nothing)",
+)
+def bar_submit(
+    request: HttpRequest, project_id: int, bar_id: int, payload: BarSubmitIn
+) -> Status[dict[str, Any]]:
+    actor = _user(request)
+    bar = access_bar(actor, project_id, bar_id, need=EDIT)
+    challenge = None
+    if payload.add_challenge_enabler is not None:
+        challenge = access_enabler(actor, project_id, payload.add_challenge_enabler)
+    submission = services.BarSubmission(
+        answers={
+            name: getattr(payload, name)
+            for name in services.BAR_FIELDS
+            if getattr(payload, name) is not None
+        },
+        complete=payload.complete,
+        need_edits={
+            edit.id: changes
+            for edit in payload.learning_needs
+            if (changes := _changes(edit, exclude={"id"}))
+        },
+        new_need=payload.add_need.dict() if payload.add_need else None,
+        move=(payload.move.id, payload.move.direction) if payload.move else None,
+        delete=payload.delete,
+        challenge=challenge,
+    )
+    try:
+        message = services.bar_submit(actor=actor, bar=bar, submission=submission)
+    except services.LearningNeedsInvalid as error:
+        body = {"detail": error.detail, "code": error.code, "learning_needs": error.errors}
+        return Status(400, body)
+    bar.refresh_from_db()
+    return Status(200, {**_bar_out(bar), "message": message})
 
 
 @router.post(

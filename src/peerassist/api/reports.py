@@ -7,18 +7,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from peerassist.analysis.action_lists import ActionFilter, ActionScope, action_list
-from peerassist.analysis.followup import (
-    share_back_comment_add,
-    share_back_send,
-    visitor_for_share_back,
-)
 from peerassist.analysis.models import Action
 from peerassist.api.auth import user_auth
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.core.errors import Forbidden
+from peerassist.followup.access import visitor_for_share_back
+from peerassist.followup.action_lists import ActionFilter, ActionScope, action_list
+from peerassist.followup.models import ShareBack, ShareBackComment, ShareBackDelivery
+from peerassist.followup.selectors import share_back_history
+from peerassist.followup.services import share_back_comment_add, share_back_send
 from peerassist.reports.access import access_report
-from peerassist.reports.models import ShareBack, ShareBackComment, ShareBackDelivery
 from peerassist.reports.presenters import SessionReport, report_present
 from peerassist.reports.selectors import report_data
 
@@ -244,15 +242,10 @@ def share_back_state(request: HttpRequest, assist_id: int) -> ShareBackState:
     assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
     if not assist_can_plan(request.auth, assist):  # type: ignore[attr-defined]
         raise Forbidden("Only the host team sees the share-back.", code="not_host_team")
-    deliveries = list(
-        ShareBackDelivery.objects.filter(share_back__assist=assist).select_related("participant")
-    )
+    history = share_back_history(assist)
     return ShareBackState(
-        rounds=[_share_back_out(s, deliveries) for s in ShareBack.objects.filter(assist=assist)],
-        comments=[
-            _comment_out(c)
-            for c in ShareBackComment.objects.filter(assist=assist).select_related("participant")
-        ],
+        rounds=[_share_back_out(s, history.deliveries) for s in history.rounds],
+        comments=[_comment_out(c) for c in history.comments],
     )
 
 

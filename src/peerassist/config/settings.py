@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves Swagger UI from our own static files, not a CDN the CSP blocks
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -70,9 +71,12 @@ INSTALLED_APPS = [
     "peerassist.assists",
     "peerassist.analysis",
     "peerassist.lessons",
+    "peerassist.followup",
     "peerassist.reports",
     "peerassist.semantic",
     "peerassist.finding",
+    "peerassist.home",
+    "peerassist.demo",
     "peerassist.api",
 ]
 
@@ -202,7 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out person waits 15 minutes

@@ -12,8 +12,11 @@ urlpatterns = [
     path("projects/", include("peerassist.projects.urls")),
     path("assists/", include("peerassist.assists.urls")),
     path("analysis/", include("peerassist.analysis.urls")),
+    path("analysis/", include("peerassist.followup.urls")),  # follow-up kept its paths
     path("lessons/", include("peerassist.lessons.urls")),
+    path("lessons/", include("peerassist.finding.urls")),
     path("reports/", include("peerassist.reports.urls")),
+    path("", include("peerassist.home.urls")),
     path("", include("peerassist.core.urls")),
 ]
 

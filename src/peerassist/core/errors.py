@@ -6,6 +6,16 @@ pages and the WebSocket consumer each turn them into their own shape (``{"detail
 
 from __future__ import annotations
 
+DATABASE_DOWN = (
+    "The database is not answering just now. Nothing was saved; try again in a "
+    "moment (the live board keeps your notes and retries by itself)."
+)
+
+
+def error_body(detail: str, code: str) -> dict[str, str]:
+    """The one JSON error shape, shared by the API, the socket's acks and the middleware."""
+    return {"detail": detail, "code": code}
+
 
 class DomainError(Exception):
     status = 400

@@ -16,10 +16,10 @@ class NavItem:
 
 
 MENU: list[tuple[str, str]] = [
-    ("Home", "core:home"),
+    ("Home", "home:home"),
     ("Projects", "projects:list"),
     ("Peer assists", "assists:list"),
-    ("Actions", "analysis:actions"),
+    ("Actions", "followup:actions"),
     ("Lessons", "lessons:list"),
     ("Insights", "lessons:insights"),
     ("Learning tools", "projects:tools"),

@@ -4,7 +4,6 @@ from peerassist.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
 ]

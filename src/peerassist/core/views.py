@@ -1,31 +1,16 @@
-"""Home, health, and the statements every service must publish."""
+"""Health, error pages, and the statements every service must publish."""
 
 from __future__ import annotations
 
 import asyncio
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from peerassist.assists.selectors import assist_upcoming
 from peerassist.core.health import channel_layer_ok, database_ok
-from peerassist.core.home import home_sections
-from peerassist.projects.selectors import project_list
 
 DATABASE_CHECK_SECONDS = 1.5  # /healthz: slower than this, and the database counts as down
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    context = {
-        "projects": list(project_list(actor=actor)[:6]),  # type: ignore[arg-type]
-        "assists": list(assist_upcoming(actor=actor)[:6]),  # type: ignore[arg-type]
-        "sections": home_sections(actor),  # type: ignore[arg-type]
-    }
-    return render(request, "core/home.html", context)
 
 
 async def healthz(request: HttpRequest) -> JsonResponse:

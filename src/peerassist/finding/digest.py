@@ -22,10 +22,10 @@ from django.urls import reverse
 from django_tasks import task
 
 from peerassist.accounts.models import User
+from peerassist.finding.fts import fts_search, parse_query
 from peerassist.finding.models import DigestDelivery, Subscription
-from peerassist.lessons.fts import fts_search, parse_query
+from peerassist.finding.search import lesson_url
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import lesson_url
 from peerassist.lessons.visibility import lessons_visible
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def digest_send(*, user: User) -> int:
         {
             "what": subscription.describe(),
             "unsubscribe_url": base
-            + reverse("lessons:unsubscribe", args=[unsubscribe_token(subscription)]),
+            + reverse("finding:unsubscribe", args=[unsubscribe_token(subscription)]),
             "lessons": [{"lesson": lesson, "url": base + lesson_url(lesson)} for lesson in lessons],
         }
         for subscription, lessons in sections

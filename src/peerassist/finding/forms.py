@@ -11,8 +11,8 @@ from peerassist.accounts.models import Organisation
 from peerassist.analysis.models import CfirConstruct
 from peerassist.core.forms import NhsForm
 from peerassist.finding.models import Subscription
+from peerassist.finding.search import LessonFilters
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import LessonFilters
 from peerassist.lessons.visibility import lessons_visible
 
 ANY = [("", "Any")]

@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django_tasks import task
 
 from peerassist.assists.models import PeerAssist
-from peerassist.lessons.fts import fts_index_lesson, fts_rebuild, fts_remove_lesson
+from peerassist.finding.fts import fts_index_lesson, fts_rebuild, fts_remove_lesson
 from peerassist.lessons.models import Lesson
 from peerassist.semantic.index import vectors_delete, vectors_upsert
 from peerassist.semantic.models import SemanticVector

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -66,3 +67,23 @@ class DigestDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="one_delivery_per_lesson")
         ]
+
+
+class LessonDocument(models.Model):
+    """PostgreSQL only: one lesson's weighted tsvector, searched by ``finding/fts.py``.
+
+    A stored vector rather than an expression index, so that ranking never re-parses the
+    lessons' text. The table is made by ``migrations/0002_lesson_fulltext`` (raw SQL, and no
+    table at all on SQLite, which searches an FTS5 table instead): hence unmanaged. No
+    foreign key to the lesson: Django's flush truncates ``lessons_lesson`` without CASCADE.
+    """
+
+    lesson_id = models.BigIntegerField(primary_key=True)
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "lessons_lesson_tsv"
+
+    def __str__(self) -> str:
+        return f"Full text of lesson {self.lesson_id}"

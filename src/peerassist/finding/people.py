@@ -28,8 +28,8 @@ from peerassist.assists.models import Note, Participant, PeerAssist, Status
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
 from peerassist.finding.related import need_text
+from peerassist.finding.search import rank_lessons
 from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import rank_lessons
 from peerassist.projects.access import access_project
 from peerassist.projects.models import LearningNeed, Project, ProjectMember
 from peerassist.semantic.embeddings import TfidfBackend

@@ -16,16 +16,17 @@ from django.utils import timezone
 
 from peerassist.accounts.actors import Actor, actor_organisation_ids
 from peerassist.assists.models import PeerAssist, Status
+from peerassist.finding.highlight import matched_words
 from peerassist.finding.indexing import assist_text
-from peerassist.lessons.highlight import matched_words
-from peerassist.lessons.models import Lesson
-from peerassist.lessons.search import (
+from peerassist.finding.past_assists import find_in_peer_assists
+from peerassist.finding.search import (
     MIN_SIMILARITY,
     lesson_url,
     query_vector,
     rank_lessons,
     similarity_band,
 )
+from peerassist.lessons.models import Lesson
 from peerassist.projects.models import LearningNeed
 from peerassist.projects.related import RelatedItem, register_related_finder, search_terms
 from peerassist.semantic import embeddings
@@ -187,5 +188,9 @@ def lessons_finder(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
 
 
 def register() -> None:
-    """Add the lesson finder to the BAR and planning panel (called from FindingConfig.ready)."""
+    """Add the finders to the BAR and planning panel (called from FindingConfig.ready).
+
+    Past peer assists first, then lessons: the panel sorts by score, and ties keep this order.
+    """
+    register_related_finder(find_in_peer_assists)
     register_related_finder(lessons_finder)

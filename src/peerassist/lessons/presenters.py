@@ -63,7 +63,7 @@ def lesson_provenance(lesson: Lesson, *, inside: bool) -> list[Link]:
         elif kind == Lesson.Source.LOG and lesson.project_id:
             url = _url("lessons:log", lesson.project_id)
         elif kind == Lesson.Source.AAR and lesson.assist_id:
-            url = _url("analysis:aar", lesson.assist_id)
+            url = _url("followup:aar", lesson.assist_id)
         elif kind in (Lesson.Source.THEME, Lesson.Source.DETERMINANT) and lesson.assist_id:
             url = _url("analysis:analysis", lesson.assist_id)
     links.append(Link(f"Source: {label}", url))

@@ -32,18 +32,3 @@ urlpatterns: list = [
         name="retrospect_draft_lessons",
     ),
 ]
-
-# Finding lessons (peerassist/finding): search, people finder, subscriptions, digest links.
-from peerassist.finding import views as finding_views  # noqa: E402
-
-urlpatterns += [
-    path("search/", finding_views.search, name="search"),
-    path("people/", finding_views.people_finder, name="people"),
-    path("subscriptions/", finding_views.subscription_list, name="subscriptions"),
-    path(
-        "subscriptions/<int:subscription_id>/delete/",
-        finding_views.subscription_delete,
-        name="subscription_delete",
-    ),
-    path("unsubscribe/<str:token>/", finding_views.unsubscribe, name="unsubscribe"),
-]

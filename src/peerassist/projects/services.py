@@ -7,6 +7,7 @@ about values (and who may be added), not who the actor is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -446,3 +447,79 @@ def enabler_update(*, actor: User, enabler: Enabler, **changes: Any) -> Enabler:
 @transaction.atomic
 def enabler_delete(*, actor: User, enabler: Enabler) -> None:
     enabler.delete()
+
+
+# --- the BAR page's one submit --------------------------------------------------------------
+
+
+class LearningNeedsInvalid(Invalid):
+    """Some learning-need edits were refused; ``errors`` maps each need's id to its reason."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__("Check the learning needs: a question cannot be empty or too long.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class BarSubmission:
+    """Everything one press of a BAR button asks for: answers as typed, plus one list change."""
+
+    answers: dict[str, str]
+    complete: bool = False
+    need_edits: dict[int, dict[str, str]] = field(default_factory=dict)
+    new_need: dict[str, str] | None = None
+    move: tuple[int, str] | None = None
+    delete: int | None = None
+    challenge: Enabler | None = None
+
+
+@transaction.atomic
+def bar_submit(*, actor: User, bar: BeforeActionReview, submission: BarSubmission) -> str:
+    """Save the BAR's answers and need edits, then apply the one list change asked for.
+
+    One transaction: any refusal (a need left empty, a need no longer on the list, a full
+    challenges answer) raises and saves nothing, so the page can show every field as typed.
+    Returns the sentence to show the person.
+    """
+    status = BeforeActionReview.Status.COMPLETE if submission.complete else None
+    bar_update(actor=actor, bar=bar, status=status, **submission.answers)
+    needs = {n.pk: n for n in bar.learning_needs.all()}
+    errors: dict[int, str] = {}
+    for need_id, edits in submission.need_edits.items():
+        if need_id not in needs:
+            raise Invalid("That learning need is no longer on the list.", code="not_found")
+        try:
+            learning_need_update(actor=actor, need=needs[need_id], **edits)
+        except Invalid as error:
+            errors[need_id] = error.detail
+    if errors:
+        raise LearningNeedsInvalid(errors)
+    message = (
+        "Before Action Review saved and marked complete."
+        if submission.complete
+        else ("Draft saved.")
+    )
+    if submission.new_need is not None:
+        learning_need_create(actor=actor, bar=bar, **submission.new_need)
+        message = "Learning need added."
+    if submission.move is not None:
+        target = _listed_need(needs, submission.move[0])
+        learning_need_move(actor=actor, need=target, direction=submission.move[1])
+        message = f"Moved “{target.question[:60]}” {submission.move[1]}."
+    if submission.delete is not None:
+        target = _listed_need(needs, submission.delete)
+        learning_need_delete(actor=actor, need=target)
+        message = f"Removed “{target.question[:60]}”."
+    if submission.challenge is not None:
+        if submission.challenge.project_id != bar.project_id:
+            raise Invalid("That enabler belongs to another project.", code="not_found")
+        bar_challenge_add_enabler(actor=actor, bar=bar, enabler=submission.challenge)
+        message = "Added the missing enabler to the challenges."
+    return message
+
+
+def _listed_need(needs: dict[int, LearningNeed], need_id: int) -> LearningNeed:
+    target = needs.get(need_id)
+    if target is None:
+        raise Invalid("That learning need is no longer on the list.", code="not_found")
+    return target

@@ -7,14 +7,12 @@ reaches what. Every form posts and works without JavaScript; ``bar.js`` only add
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import Organisation, User
-from peerassist.core.errors import Forbidden, Invalid, NotFound
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import Invalid, NotFound
 from peerassist.projects import services
 from peerassist.projects.access import (
     ProjectNeed,
@@ -60,25 +59,6 @@ EDIT = ProjectNeed.EDIT
 View = Callable[..., HttpResponse]
 
 
-def domain_errors(view: View) -> View:
-    """Signed-in users only; NotFound is a 404, Forbidden a 403, Invalid a 400, with reasons."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.detail) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.detail) from None
-        except Invalid as error:
-            # Forms catch their own; this is the safety net for one-click buttons.
-            messages.error(request, error.detail)
-            return render(request, "core/400.html", status=400)
-
-    return login_required(wrapped)
-
-
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -90,6 +70,7 @@ def _form_error(form: Any, error: Invalid, field: str | None = None) -> None:
 # --- projects -----------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 def project_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
@@ -99,6 +80,7 @@ def project_index(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/list.html", {"page": page, "query": query})
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -119,6 +101,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/form.html", {"form": form, "project": None})
 
 
+@login_required
 @domain_errors
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = _user(request)
@@ -140,6 +123,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -168,6 +152,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/form.html", {"form": form, "project": project})
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_team_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -202,6 +187,7 @@ def project_team_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/team.html", context)
 
 
+@login_required
 @domain_errors
 @require_POST
 def project_member_remove(request: HttpRequest, project_id: int, member_id: int) -> HttpResponse:
@@ -218,11 +204,13 @@ def project_member_remove(request: HttpRequest, project_id: int, member_id: int)
 # --- learning tools -----------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 def tools_index(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/tools.html", {"tools": TOOLS})
 
 
+@login_required
 @domain_errors
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = tool_by_slug(slug)
@@ -248,6 +236,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Before Action Reviews ----------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def bar_start(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -282,7 +271,30 @@ class BarPost:
             if edits:
                 self.need_edits[need.pk] = edits
 
+    def submission(
+        self,
+        actor: User,
+        bar: BeforeActionReview,
+        answers: dict[str, Any],
+        new_need: dict[str, Any] | None,
+    ) -> services.BarSubmission:
+        """The service's input; an enabler named by the challenge button is reached here."""
+        move_id, _, direction = self.move.partition(":")
+        challenge = None
+        if self.challenge:
+            challenge = access_enabler(actor, bar.project_id, self.challenge, need=EDIT)  # type: ignore[arg-type]
+        return services.BarSubmission(
+            answers=answers,
+            complete=self.action == "complete",
+            need_edits=self.need_edits,
+            new_need=new_need,
+            move=(_int(move_id), direction) if self.move else None,
+            delete=_int(self.delete) if self.delete else None,
+            challenge=challenge,
+        )
 
+
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse:
@@ -314,12 +326,17 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
         forms_ok = form.is_valid() & (not wants_new_need or need_form.is_valid())
         if forms_ok:
             try:
-                message = _bar_apply(
-                    actor, bar, form, need_form if wants_new_need else None, post, need_errors
+                submission = post.submission(
+                    actor,
+                    bar,
+                    form.cleaned_data,
+                    need_form.cleaned_data if wants_new_need else None,
                 )
+                message = services.bar_submit(actor=actor, bar=bar, submission=submission)
+            except services.LearningNeedsInvalid as error:
+                need_errors = error.errors
             except Invalid as error:
-                if not need_errors:
-                    form.add_error(None, error.detail)
+                form.add_error(None, error.detail)
             else:
                 messages.success(request, message)
                 anchor = "#learning-needs" if post.action != "save" or post.move else ""
@@ -356,52 +373,6 @@ def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse
     return render(request, "projects/bar.html", context)
 
 
-def _bar_apply(
-    actor: User,
-    bar: BeforeActionReview,
-    form: BarForm,
-    need_form: LearningNeedForm | None,
-    post: BarPost,
-    need_errors: dict[int, str],
-) -> str:
-    """Apply one BAR submit atomically; returns the message to show."""
-    with transaction.atomic():
-        status = BeforeActionReview.Status.COMPLETE if post.action == "complete" else None
-        services.bar_update(actor=actor, bar=bar, status=status, **form.cleaned_data)
-        needs = {n.pk: n for n in bar_learning_needs(bar)}
-        for need_id, edits in post.need_edits.items():
-            try:
-                services.learning_need_update(actor=actor, need=needs[need_id], **edits)
-            except Invalid as error:
-                need_errors[need_id] = error.detail
-        if need_errors:
-            raise Invalid("Check the learning needs.")
-        message = "Draft saved."
-        if post.action == "complete":
-            message = "Before Action Review saved and marked complete."
-        if need_form is not None:
-            services.learning_need_create(actor=actor, bar=bar, **need_form.cleaned_data)
-            message = "Learning need added."
-        if post.move:
-            move_id, _, direction = post.move.partition(":")
-            target = needs.get(_int(move_id))
-            if target is None:
-                raise Invalid("That learning need is no longer on the list.")
-            services.learning_need_move(actor=actor, need=target, direction=direction)
-            message = f"Moved “{target.question[:60]}” {direction}."
-        if post.delete:
-            target = needs.get(_int(post.delete))
-            if target is None:
-                raise Invalid("That learning need is no longer on the list.")
-            services.learning_need_delete(actor=actor, need=target)
-            message = f"Removed “{target.question[:60]}”."
-        if post.challenge:
-            enabler = access_enabler(actor, bar.project_id, post.challenge, need=EDIT)  # type: ignore[arg-type]
-            services.bar_challenge_add_enabler(actor=actor, bar=bar, enabler=enabler)
-            message = "Added the missing enabler to the challenges."
-        return message
-
-
 def _int(value: str) -> int:
     try:
         return int(value)
@@ -412,6 +383,7 @@ def _int(value: str) -> int:
 # --- enablers -----------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def enablers_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -441,6 +413,7 @@ def enablers_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/enablers.html", context)
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_add_suggested(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -458,6 +431,7 @@ def enabler_add_suggested(request: HttpRequest, project_id: int) -> HttpResponse
     return redirect(reverse("projects:enablers", args=[project.pk]) + "#enablers")
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def enabler_edit(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
@@ -487,6 +461,7 @@ def enabler_edit(request: HttpRequest, project_id: int, enabler_id: int) -> Http
     )
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
@@ -496,6 +471,7 @@ def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> Ht
     return redirect(reverse("projects:enablers", args=[project_id]) + "#enablers")
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_to_need(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:

@@ -6,20 +6,15 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from peerassist.core.home import register_home_section
-        from peerassist.reports.home import (
-            my_actions_section,
-            project_aar_events,
-            project_actions_panel,
-        )
+        # Follow-up sends and shows the report; it sits below us, so we tell it how.
+        from peerassist.followup.report_source import ReportSource, register_report_source
+        from peerassist.reports.pdf import report_pdf
+        from peerassist.reports.presenters import report_present
+        from peerassist.reports.selectors import report_data
 
-        register_home_section(my_actions_section)
-        try:  # the project page's panel registry (projects/panels.py)
-            from peerassist.projects.panels import (
-                register_learning_events,
-                register_project_panel,
+        register_report_source(
+            ReportSource(
+                present=lambda assist: report_present(report_data(assist=assist)),
+                pdf=report_pdf,
             )
-        except ImportError:  # pragma: no cover
-            return
-        register_project_panel(project_actions_panel)
-        register_learning_events(project_aar_events)
+        )

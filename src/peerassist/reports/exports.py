@@ -1,4 +1,4 @@
-"""The report as Markdown, and its notes, themes and actions as CSV and XLSX tables.
+"""The report as Markdown (from a template), its notes, themes and actions as CSV and XLSX.
 
 Spreadsheet cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return)
 are formulas to Excel, LibreOffice and openpyxl; a note such as ``=HYPERLINK(...)`` would run
@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from typing import Any
 
+from django.template import Context, Engine
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -21,6 +21,7 @@ from peerassist.reports.presenters import SessionReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLES = ("notes", "themes", "actions")
+MARKDOWN_TEMPLATE = "reports/report.md"
 # Characters that mean something anywhere in a CommonMark line, and those that do only at
 # its start (headings, lists, numbered lists, setext underlines).
 MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -136,118 +137,11 @@ def mdi(text: str) -> str:
 
 
 def report_markdown(report: SessionReport) -> str:
-    """The whole report as CommonMark, for wikis, e-mail and version control."""
-    out: list[str] = []
-    add: Callable[..., None] = out.append
-    add(f"# Peer assist report: {md(report.title)}\n")
-    add(f"- **Project:** {md(report.project)}")
-    add(f"- **Organisation:** {md(report.organisation)}")
-    add(f"- **Date:** {md(report.date)}")
-    add(f"- **Mode:** {md(report.mode)}")
-    add(f"- **Status:** {md(report.status)}")
-    if report.anonymous:
-        add("- **Anonymous mode:** notes carry no names")
-    add("")
-    add("## Purpose\n")
-    add((md(report.purpose) or "Not recorded.") + "\n")
-    if report.open_decisions:
-        add("### Decisions still open\n")
-        out.extend(f"- {md(d)}" for d in report.open_decisions)
-        add("")
-    if report.deliverables:
-        add("### Deliverables\n")
-        add(md(report.deliverables) + "\n")
-    add("## Learning needs\n")
-    if report.learning_needs:
-        for need in report.learning_needs:
-            add(
-                f"- **{need.ref}** {md(need.question)} ({need.priority} priority, "
-                f"{need.note_count} notes)"
-            )
-    else:
-        add("No learning needs were linked to this peer assist.")
-    add("")
-    add("## Participants\n")
-    for group in report.participants:
-        add(f"### {md(group.role)}\n")
-        for person in group.people:
-            extra = ", ".join(md(x) for x in (person.job_title, person.organisation) if x)
-            add(f"- {md(person.name)}" + (f" ({extra})" if extra else ""))
-        add("")
-    add(f"## Notes ({report.note_count})\n")
-    if report.hidden_note_count:
-        add(f"{report.hidden_note_count} notes hidden by the facilitator are not included.\n")
-    for section in report.note_sections:
-        add(f"### {md(section.heading)}\n")
-        for note in section.notes:
-            add(f"- **{note.ref}** {md(note.text)} — _{md(note.kind)}; {md(note.attribution)}_")
-        add("")
-    add("## Themes\n")
-    if not report.voting_closed:
-        add("Votes are shown once voting has closed.\n")
-    for theme in report.themes:
-        votes = f" — {theme.votes} votes, rank {theme.rank}" if theme.votes is not None else ""
-        add(f"### {theme.ref} {md(theme.title)}{votes}\n")
-        if theme.summary:
-            add(md(theme.summary) + "\n")
-        out.extend(f"- **{n.ref}** {md(n.text)}" for n in theme.notes)
-        add("")
-    add("### Not in a theme\n")
-    out.extend(f"- **{n.ref}** {md(n.text)}" for n in report.ungrouped)
-    if not report.ungrouped:
-        add("Every note is in a theme.")
-    add("")
-    add("## Enablers and barriers\n")
-    if report.determinants:
-        add("| Ref | About | Valence | CFIR 2.0 constructs | Evidence |")
-        add("|---|---|---|---|---|")
-        for d in report.determinants:
-            add(
-                f"| {d.ref} | {mdi(d.subject)} | {mdi(d.valence)} | "
-                f"{mdi('; '.join(d.constructs))} | {' '.join(d.evidence)} |"
-            )
-        add("")
-    else:
-        add("No enablers or barriers have been coded.\n")
-    add("### By CFIR 2.0 domain\n")
-    add("| Domain | Strong barriers | Barriers | Mixed | Enablers | Strong enablers |")
-    add("|---|---|---|---|---|---|")
-    for row in report.chart_rows:
-        add(
-            f"| {mdi(row.domain)} | {row.strong_barrier} | {row.barrier} | {row.mixed} | "
-            f"{row.enabler} | {row.strong_enabler} |"
-        )
-    add("")
-    add("## Actions\n")
-    if report.actions:
-        add("| Ref | Action | Owner | Due | Priority | Status | From |")
-        add("|---|---|---|---|---|---|---|")
-        for a in report.actions:
-            add(
-                f"| {a.ref} | {mdi(a.text)} | {mdi(a.owner)} | {mdi(a.due)} | {a.priority} | "
-                f"{a.status} | {mdi(a.source)} |"
-            )
-        add("")
-    else:
-        add("No actions have been recorded.\n")
-    add("## Close\n")
-    add(f"**Action list promised to the visitors by:** {md(report.action_list_due)}\n")
-    if report.shared_back:
-        add(md(report.shared_back) + "\n")
-    if report.host_thanks:
-        add("### The host team's thanks\n")
-        add(md(report.host_thanks) + "\n")
-    add("### Take-aways\n")
-    out.extend(f"- {md(t.name)}: {md(t.text)}" for t in report.takeaways)
-    if not report.takeaways:
-        add("No take-aways were recorded.")
-    add("")
-    if report.aar:
-        add("## After Action Review\n")
-        for item in report.aar:
-            add(f"### {md(item.question)}\n")
-            if item.before:
-                add(f"**Intended (from the BAR):** {md(item.before)}\n")
-            add((md(item.after) or "Not answered.") + "\n")
-    add(f"---\n\nGenerated by Peer Assist on {md(report.generated)}.\n")
-    return "\n".join(out)
+    """The whole report as CommonMark, for wikis, e-mail and version control.
+
+    Laid out in ``templates/reports/report.md`` like the HTML report is in
+    ``reports/_report_body.html``; rendered without HTML escaping because Markdown has its
+    own, which the template's ``md`` and ``mdi`` filters apply to every user text.
+    """
+    template = Engine.get_default().get_template(MARKDOWN_TEMPLATE)
+    return template.render(Context({"report": report}, autoescape=False))

@@ -25,19 +25,11 @@ from django.utils.safestring import SafeString
 from peerassist.analysis.cfir import cfir_rows
 from peerassist.analysis.models import Action, Determinant, Valence
 from peerassist.assists.models import Note, Participant
+from peerassist.assists.permissions import ROLE_RANK
 from peerassist.reports.chart import DomainCount, chart_svg
 from peerassist.reports.selectors import ReportData
 
 ANONYMOUS = "Anonymous"
-ROLE_ORDER = [
-    Participant.Role.HOST_LEAD,
-    Participant.Role.HOST_MEMBER,
-    Participant.Role.FACILITATOR,
-    Participant.Role.NOTE_TAKER,
-    Participant.Role.SPONSOR,
-    Participant.Role.VISITOR,
-    Participant.Role.OBSERVER,
-]
 
 
 @dataclass(frozen=True)
@@ -356,6 +348,7 @@ def _ranks(votes: dict[int, int]) -> dict[int, int]:
 
 
 def _role_groups(participants: list[Participant]) -> list[RoleGroup]:
+    """People by role, in the house's one role order (``assists.permissions.ROLE_RANK``)."""
     grouped: dict[str, list[PersonView]] = defaultdict(list)
     for p in participants:
         if p.rsvp == Participant.Rsvp.DECLINED:
@@ -363,7 +356,7 @@ def _role_groups(participants: list[Participant]) -> list[RoleGroup]:
         grouped[p.role].append(PersonView(p.display_name, p.organisation_name, p.job_title))
     labels = dict(Participant.Role.choices)
     return [
-        RoleGroup(role=labels[role], people=grouped[role]) for role in ROLE_ORDER if grouped[role]
+        RoleGroup(role=labels[role], people=grouped[role]) for role in ROLE_RANK if grouped[role]
     ]
 
 

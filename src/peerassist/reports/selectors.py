@@ -26,8 +26,8 @@ from peerassist.analysis.models import (
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
+from peerassist.followup.models import ShareBack
 from peerassist.projects.models import LearningNeed
-from peerassist.reports.models import ShareBack
 
 
 @dataclass

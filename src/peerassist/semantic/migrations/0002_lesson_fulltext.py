@@ -1,28 +1,14 @@
-"""Full-text search over lessons: an FTS5 table on SQLite, an expression GIN index on PostgreSQL.
+"""Empty since the re-cut: the lessons' full-text tables belong to the finding app.
 
-Kept in the semantic app (which owns search indexes) so that the lessons app's own migrations
-stay its own. See peerassist/lessons/fts.py for how each is queried and kept current.
+This once created them by calling the lessons app's code. ``finding/migrations/0002`` now
+creates them on a fresh database and leaves a database that ran this migration as it is.
+Kept (empty) so that the migration history of existing databases still lines up.
 """
 
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import create_fulltext_schema
-
-    create_fulltext_schema(schema_editor.connection)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import drop_fulltext_schema
-
-    drop_fulltext_schema(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("semantic", "0001_initial"),
-        ("lessons", "0001_initial"),
-    ]
+    dependencies = [("semantic", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations: list[migrations.operations.base.Operation] = []

@@ -1,24 +1,14 @@
-"""PostgreSQL full text: a stored tsvector per lesson (ranking without re-parsing text).
+"""Empty since the re-cut: the PostgreSQL tsvector table belongs to the finding app.
 
-Replaces 0002's expression index on PostgreSQL; SQLite is unchanged (FTS5 table).
+``finding/migrations/0002`` creates it on a fresh database (and drops the expression index a
+database that stopped after ``0002`` here still has). Kept (empty) so that the migration
+history of existing databases still lines up.
 """
 
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import create_pg_document_table
-
-    create_pg_document_table(schema_editor.connection)
-
-
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from peerassist.lessons.fts import drop_pg_document_table
-
-    drop_pg_document_table(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     dependencies = [("semantic", "0002_lesson_fulltext")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations: list[migrations.operations.base.Operation] = []

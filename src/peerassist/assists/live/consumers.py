@@ -1,0 +1,200 @@
+"""The live board's WebSocket: pushes typed events; takes only ping, presence and typing.
+
+Writes never come this way (they go over HTTP, see docs/realtime.md). The consumer finds the
+actor (a signed-in user, or a guest from the session) and the peer assist through the same
+``access_peer_assist`` as the API, joins the peer assist's group, takes a presence seat and
+shapes every note event for its own viewer, so a push never shows more than a fetch would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from peerassist.accounts.actors import Actor
+from peerassist.accounts.middleware import GUEST_SESSION_KEY
+from peerassist.accounts.models import User
+from peerassist.accounts.services import guest_in_session
+from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live import events, services
+from peerassist.assists.live.push import VersionOrder, event_text
+from peerassist.assists.live.selectors import presence_state
+from peerassist.assists.models import Participant, PeerAssist
+from peerassist.assists.participants import participant_of
+from peerassist.core.broadcast import assist_group
+from peerassist.core.errors import DomainError
+
+CLOSE_NOT_FOUND = 4404
+MAX_FRAME = 4096
+CLIENT_FRAMES = {"ping", "presence", "typing"}
+REORDER_WAIT = 0.25  # seconds an early event waits for the versions before it
+
+
+class AssistConsumer(AsyncJsonWebsocketConsumer):
+    actor: Actor | None = None
+    assist: PeerAssist | None = None
+    participant: Participant | None = None
+    group: str | None = None
+    order: VersionOrder | None = None  # from the hello on
+    give_up_timer: asyncio.TimerHandle | None = None
+    give_up_sending: asyncio.Future[None] | None = None
+
+    async def connect(self) -> None:
+        found = await database_sync_to_async(self._authorize)()
+        if not found:
+            # Accept, then close with a code: a refused handshake would only say "403".
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        assert self.assist is not None
+        self.group = assist_group(self.assist.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        hello = await database_sync_to_async(self._join)()
+        self.order = VersionOrder(hello["version"])
+        await self.send_json(hello)
+
+    def _authorize(self) -> bool:
+        raw_id = self.scope["url_route"]["kwargs"].get("assist_id")
+        actor = self._actor()
+        try:
+            self.assist = access_peer_assist(actor, raw_id)
+        except DomainError:
+            return False
+        self.actor = actor
+        self.participant = participant_of(actor, self.assist)
+        return True
+
+    def _actor(self) -> Actor | None:
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            return User.objects.get(pk=user.pk)
+        session = self.scope.get("session")
+        guest_id = session.get(GUEST_SESSION_KEY) if session is not None else None
+        if guest_id is None:
+            return None
+        try:
+            return guest_in_session(guest_id)
+        except DomainError:
+            return None
+
+    def _join(self) -> dict[str, Any]:
+        assert self.assist is not None
+        services.presence_join(
+            assist=self.assist, participant=self.participant, channel_name=self.channel_name
+        )
+        version = PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk)
+        return events.frame(
+            events.Hello(
+                version=version,
+                participant_id=self.participant.pk if self.participant else None,
+                presence=events.Presence(**presence_state(self.assist.pk)),
+            )
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if self.give_up_timer is not None:
+            self.give_up_timer.cancel()
+        if self.group is None or self.assist is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await database_sync_to_async(services.presence_leave)(
+            assist=self.assist, channel_name=self.channel_name
+        )
+
+    # --- client → server ------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self._error("bad_frame", "Send JSON text frames, not binary ones.")
+            return
+        if len(text_data) > MAX_FRAME:
+            await self._error("bad_frame", f"Frames can be at most {MAX_FRAME} characters.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._error("bad_frame", "That frame is not JSON.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") not in CLIENT_FRAMES:
+            await self._error(
+                "bad_frame",
+                "Frames are JSON objects with a type: " + ", ".join(sorted(CLIENT_FRAMES)) + ".",
+            )
+            return
+        kind = content["type"]
+        try:
+            if kind == "ping":
+                version = await database_sync_to_async(self._heartbeat)()
+                await self.send_json(events.frame(events.Pong(version=version)))
+            elif kind == "presence":
+                await database_sync_to_async(services.participant_done_set)(
+                    actor=self.actor, assist=self.assist, done=content.get("done")
+                )
+            elif kind == "typing":
+                active = content.get("active")
+                if not isinstance(active, bool):
+                    await self._error("bad_frame", "“active” must be true or false.")
+                    return
+                await database_sync_to_async(services.typing_set)(
+                    assist=self.assist, channel_name=self.channel_name, active=active
+                )
+        except DomainError as error:
+            await self._error(error.code, error.detail)
+
+    def _heartbeat(self) -> int:
+        assert self.assist is not None
+        services.presence_heartbeat(assist=self.assist, channel_name=self.channel_name)
+        return int(PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk))
+
+    async def _error(self, code: str, detail: str) -> None:
+        await self.send_json(events.frame(events.ErrorFrame(code=code, detail=detail)))
+
+    # --- server → client ------------------------------------------------------------------
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Pushes skip Channels' per-message database-connection sweep.
+
+        ``AsyncConsumer.dispatch`` closes stale connections before every handler, through the
+        single sync thread; for a note fanned out to N sockets that is N thread hops, and it
+        was the largest cost of a push in the fan-out profile. ``assist_event`` never touches
+        the database, so it has nothing to sweep.
+        """
+        if message.get("type") == "assist.event":
+            await self.assist_event(message)
+            return
+        await super().dispatch(message)
+
+    async def assist_event(self, message: dict[str, Any]) -> None:
+        """One event from ``broadcast_on_commit``, shaped for this viewer, in version order."""
+        version = message["event"].get("version")
+        if self.order is None or not isinstance(version, int):
+            await self.send(text_data=event_text(message, self.participant))
+            return
+        for ready in self.order.arrive(version, message):
+            await self.send(text_data=event_text(ready, self.participant))
+        if self.order.held and self.give_up_timer is None:
+            self.give_up_timer = asyncio.get_running_loop().call_later(
+                REORDER_WAIT, self._give_up_soon
+            )
+
+    def _give_up_soon(self) -> None:
+        # Through this socket's own channel, so the held events are sent between two
+        # messages, never interleaved with an event being sent.
+        self.give_up_sending = asyncio.ensure_future(
+            self.channel_layer.send(self.channel_name, {"type": "assist.give_up"})
+        )
+
+    async def assist_give_up(self, message: dict[str, Any]) -> None:
+        """The versions before the held events are not coming: send what is held, in order."""
+        self.give_up_timer = None
+        if self.order is not None:
+            for ready in self.order.give_up():
+                await self.send(text_data=event_text(ready, self.participant))
