@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,6 +65,7 @@ EXAMPLE_WEIGHT = 0.6
 # The organisation's background counts fully once it has this many texts; before that it is
 # blended with the shipped background in proportion.
 BACKGROUND_SETTLES = 50
+CACHE_TEXTS = 50_000  # vectors of organisations' texts kept per process (about 80 MB at most)
 
 
 class Encoder(Protocol):
@@ -96,11 +98,16 @@ class Example:
 
 @dataclass
 class OrgContext:
-    """What one organisation adds to the ranking; built from its own rows only."""
+    """What one organisation adds to the ranking; built from its own rows only.
+
+    ``background`` is called only when ``background_key`` (say, the organisation and how many
+    notes and lessons it has, in powers of two) has not been seen: its mean vector is kept.
+    """
 
     own: list[Candidate] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
-    background: list[str] = field(default_factory=list)
+    background_key: tuple[Any, ...] | None = None
+    background: Callable[[], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,12 @@ class RankedConstruct:
 class ValenceGuess:
     valence: str  # barrier, enabler or mixed
     probability: float
+
+
+@dataclass(frozen=True)
+class Suggested:
+    constructs: list[RankedConstruct]
+    valence: ValenceGuess | None
 
 
 def _rows(matrix: Any) -> np.ndarray:
@@ -144,7 +157,7 @@ class TfidfEncoder:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.vectoriser = TfidfVectorizer(
-            stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=1
+            stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=2
         )
         self.vectoriser.fit(corpus)
 
@@ -260,7 +273,8 @@ class CfirEngine:
         self.candidates = [
             Candidate(c.code, c.code, c.name, c.domain, c.definition) for c in construct_texts()
         ]
-        self._contexts: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, Any, np.ndarray]] = {}
+        self._cache: dict[str, np.ndarray] = {}
+        self._backgrounds: dict[tuple[Any, ...], np.ndarray] = {}
         self._lock = threading.Lock()
 
     @property
@@ -271,57 +285,74 @@ class CfirEngine:
     def label(self) -> str:
         return self.encoder.label
 
-    def _prepared(
-        self, context: OrgContext, signature: tuple[Any, ...] | None
-    ) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray]:
-        """Own-construct vectors, the background vector, example vectors: cached by signature."""
-        if signature is not None and signature in self._contexts:
-            return self._contexts[signature]
-        width = self.trained.centroids.shape[1]
-        own = (
-            _rows(self.encoder.encode([f"{c.name}: {c.definition}" for c in context.own]))
-            if context.own
-            else np.zeros((0, width), dtype=np.float32)
-        )
-        background = self.trained.background
-        if context.background:
-            share = min(1.0, len(context.background) / BACKGROUND_SETTLES)
-            theirs = _rows(self.encoder.encode(context.background)).mean(axis=0)
-            background = share * theirs + (1 - share) * background
-        examples = (
-            self.encoder.encode([e.text for e in context.examples]) if context.examples else None
-        )
-        example_norms = (
-            np.zeros(0)
-            if examples is None
-            else np.sqrt(np.asarray(_rows(examples) ** 2).sum(axis=1))
-        )
-        prepared = (own, np.asarray(background, dtype=np.float32), examples, example_norms)
-        if signature is not None:
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """Dense vectors for ``texts``, each text encoded once per process (bounded cache)."""
+        if not texts:
+            return np.zeros((0, self.trained.centroids.shape[1]), dtype=np.float32)
+        found = {t: v for t in texts if (v := self._cache.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            encoded = _rows(self.encoder.encode(missing))
+            found.update(zip(missing, encoded, strict=True))
             with self._lock:
-                if len(self._contexts) > 256:  # organisations come and go; keep memory bounded
-                    self._contexts.clear()
-                self._contexts[signature] = prepared
-        return prepared
+                if len(self._cache) + len(missing) > CACHE_TEXTS:
+                    self._cache.clear()
+                self._cache.update(zip(missing, encoded, strict=True))
+        return np.stack([found[t] for t in texts])
+
+    def _background(self, context: OrgContext) -> np.ndarray:
+        """The shipped background, blended with the organisation's notes and lessons."""
+        if context.background is None or context.background_key is None:
+            return self.trained.background
+        known = self._backgrounds.get(context.background_key)
+        if known is not None:
+            return known
+        texts = context.background()
+        background = self.trained.background
+        if texts:
+            share = min(1.0, len(texts) / BACKGROUND_SETTLES)
+            theirs = _rows(self.encoder.encode(texts)).mean(axis=0)
+            background = np.asarray(share * theirs + (1 - share) * background, dtype=np.float32)
+        with self._lock:
+            if len(self._backgrounds) > 1024:
+                self._backgrounds.clear()
+            self._backgrounds[context.background_key] = background
+        return background
+
+    def suggest(
+        self,
+        text: str,
+        *,
+        context: OrgContext | None = None,
+        top: int = 5,
+    ) -> Suggested:
+        """Ranked constructs and the valence for ``text``, encoding it once."""
+        if not text.strip():
+            return Suggested([], None)
+        query = self.encoder.encode([text])
+        return Suggested(
+            self._rank(query, context or OrgContext(), top), self._valence(query)
+        )
 
     def rank(
         self,
         text: str,
         *,
         context: OrgContext | None = None,
-        signature: tuple[Any, ...] | None = None,
         top: int = 5,
     ) -> list[RankedConstruct]:
         """The ``top`` candidates for ``text``, best first; equal scores keep the CFIR order.
 
-        ``signature`` identifies the organisation's context (say, its id and the times its
-        own constructs, codes and notes last changed) so their vectors are encoded once.
+        The organisation's own constructs and coded examples are encoded once per process
+        (cached by text); its background once per ``background_key``.
         """
         if not text.strip():
             return []
-        context = context or OrgContext()
-        own_vectors, background, example_vectors, _ = self._prepared(context, signature)
-        query = self.encoder.encode([text])
+        return self._rank(self.encoder.encode([text]), context or OrgContext(), top)
+
+    def _rank(self, query: Any, context: OrgContext, top: int) -> list[RankedConstruct]:
+        own_vectors = self.vectors([f"{c.name}: {c.definition}" for c in context.own])
+        background = self._background(context)
         centroids = self.trained.centroids
         if own_vectors.shape[0]:
             centroids = np.vstack([centroids, own_vectors])
@@ -333,7 +364,8 @@ class CfirEngine:
         scores = BLEND * classifier + (1 - BLEND) * shares
         candidates = self.candidates + context.own
         because: dict[str, Because] = {}
-        if example_vectors is not None:
+        if context.examples:
+            example_vectors = self.vectors([e.text for e in context.examples])
             scores, because = self._learned_from(query, scores, candidates, context, example_vectors)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), i))
         return [
@@ -373,9 +405,10 @@ class CfirEngine:
         """Barrier, enabler or mixed for ``text``, with the classifier's probability."""
         if not text.strip():
             return None
-        probabilities = self.trained.valence.probabilities(
-            self.encoder.encode([text]), len(VALENCES)
-        )
+        return self._valence(self.encoder.encode([text]))
+
+    def _valence(self, query: Any) -> ValenceGuess:
+        probabilities = self.trained.valence.probabilities(query, len(VALENCES))
         best = int(np.argmax(probabilities))
         return ValenceGuess(VALENCES[best], float(probabilities[best]))
 
