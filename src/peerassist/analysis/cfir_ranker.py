@@ -1,4 +1,4 @@
-"""Suggested CFIR 2.0 constructs and valence for a note or theme (issue #15, ADR 0010).
+"""Suggested CFIR 2.0 constructs and valence for a note or theme (issue #15, ADR 0014).
 
 A suggestion blends two views of the text, both built once per process:
 

@@ -1,4 +1,4 @@
-"""``peerassist build_cfir_vectors``: rebuild the CFIR engine's shipped artifact (ADR 0010)."""
+"""``peerassist build_cfir_vectors``: rebuild the CFIR engine's shipped artifact (ADR 0014)."""
 
 from __future__ import annotations
 
