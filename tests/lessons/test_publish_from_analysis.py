@@ -169,3 +169,32 @@ def test_publish_page_previews_then_publishes(client, an: Analysis, outsider) ->
     assert done.status_code == 302 and done["Location"] == f"/lessons/{lesson.pk}/"
     assert lesson.status == Lesson.Status.SUBMITTED
     assert client.get("/lessons/publish/aar/1/").status_code == 404
+
+
+def test_insights_count_a_code_once_whether_or_not_it_became_a_lesson(
+    api: ApiClient, an: Analysis, knowledge_manager
+) -> None:
+    """A coded barrier counts in insights from analysis; once published and approved, it
+    counts as the lesson instead, never twice."""
+    construct = CfirConstruct.objects.get(organisation=None, code="III.A3")
+    determinant = Determinant.objects.create(
+        project=an.assist.project, assist=an.assist, note=an.notes[0], valence="-1"
+    )
+    determinant.constructs.set([construct])
+    api.login(an.host)
+
+    def inner_barriers() -> tuple[int, int, int]:
+        body = api.get("/api/v1/lessons/insights").json()
+        inner = next(r for r in body["domains"] if r["label"] == "Inner Setting")
+        return body["lesson_count"], body["determinant_count"], inner["barrier"]
+
+    assert inner_barriers() == (0, 1, 1)
+    published = api.post(PUBLISH, {"source_kind": "determinant", "source_id": determinant.pk})
+    assert inner_barriers() == (0, 1, 1)  # awaiting review: still counted from analysis
+    reviewer = ApiClient()
+    reviewer._csrf()
+    reviewer.login(knowledge_manager)
+    lesson_id = published.json()["id"]
+    approved = reviewer.post(f"/api/v1/lessons/{lesson_id}/review", {"decision": "approve"})
+    assert approved.status_code == 200, approved.content
+    assert inner_barriers() == (1, 0, 1)

@@ -200,6 +200,9 @@ class CountRow(Schema):
 class InsightsOut(Schema):
     lesson_count: int
     uncoded: int
+    determinant_count: int = Field(
+        description="Enablers and barriers coded in analysis (own organisation) also counted"
+    )
     domains: list[CountRow]
     constructs: list[CountRow]
     quarters: list[CountRow]
@@ -370,6 +373,7 @@ def lessons_insights(
     return {
         "lesson_count": data.lesson_count,
         "uncoded": data.uncoded,
+        "determinant_count": data.determinant_count,
         "domains": rows(data.domains),
         "constructs": rows(data.constructs),
         "quarters": rows(data.quarters),
