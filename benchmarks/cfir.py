@@ -48,11 +48,15 @@ def _setup() -> None:
 
 def scores(ranked: list[list[str]], truth: list[str], domains: dict[str, str]) -> dict[str, float]:
     """Top-1 domain, top-3, top-5 and MRR for ranked construct codes against the right ones."""
-    ranks = [row.index(code) if code in row else None for row, code in zip(ranked, truth)]
+    ranks = [
+        row.index(code) if code in row else None for row, code in zip(ranked, truth, strict=False)
+    ]
     count = len(truth)
     return {
         "domain_top1": round(
-            sum(domains[row[0]] == domains[code] for row, code in zip(ranked, truth)) / count, 3
+            sum(domains[row[0]] == domains[code] for row, code in zip(ranked, truth, strict=False))
+            / count,
+            3,
         ),
         "top1": round(sum(r == 0 for r in ranks) / count, 3),
         "top3": round(sum(r is not None and r < 3 for r in ranks) / count, 3),
@@ -62,13 +66,13 @@ def scores(ranked: list[list[str]], truth: list[str], domains: dict[str, str]) -
 
 
 def engine_accuracy(engine: Any, heldout: list[Any], domains: dict[str, str]) -> dict[str, Any]:
-    ranked = [
-        [r.candidate.code for r in engine.rank(s.text, top=len(domains))] for s in heldout
-    ]
+    ranked = [[r.candidate.code for r in engine.rank(s.text, top=len(domains))] for s in heldout]
     result: dict[str, Any] = scores(ranked, [s.construct for s in heldout], domains)
     guesses = [engine.valence(s.text) for s in heldout]
     result["valence"] = round(
-        sum(g is not None and g.valence == s.valence for g, s in zip(guesses, heldout))
+        sum(
+            g is not None and g.valence == s.valence for g, s in zip(guesses, heldout, strict=False)
+        )
         / len(heldout),
         3,
     )
@@ -86,7 +90,9 @@ def naive_accuracy(backend: Any, heldout: list[Any], domains: dict[str, str]) ->
         ranked = []
         for s in heldout:
             vectors = backend.encode([s.text, *headings])
-            ranked.append([codes[i] for i in np.argsort(-(vectors[1:] @ vectors[0]), kind="stable")])
+            ranked.append(
+                [codes[i] for i in np.argsort(-(vectors[1:] @ vectors[0]), kind="stable")]
+            )
     else:
         heads = backend.encode(headings)
         queries = backend.encode([s.text for s in heldout])
@@ -199,7 +205,10 @@ def run(quick: bool = False) -> dict[str, Any]:
 
     texts = [s.text for s in heldout][: 40 if quick else None]
     timings = {name: latency(engine, texts) for name, engine in engines.items()}
-    themes = [theme_quality(backend) for backend in ([model, tfidf] if model.name != tfidf.name else [tfidf])]
+    themes = [
+        theme_quality(backend)
+        for backend in ([model, tfidf] if model.name != tfidf.name else [tfidf])
+    ]
 
     rows = []
     for name, acc in rankers:
@@ -217,13 +226,27 @@ def run(quick: bool = False) -> dict[str, Any]:
             ]
         )
     text = table(
-        ["ranker", "top-1 domain", "top-1", "top-3", "top-5", "MRR", "valence", "median ms", "p95 ms", "of which encode ms"],
+        [
+            "ranker",
+            "top-1 domain",
+            "top-1",
+            "top-3",
+            "top-5",
+            "MRR",
+            "valence",
+            "median ms",
+            "p95 ms",
+            "of which encode ms",
+        ],
         rows,
     )
     text += f"\n\nHeld-out statements: {len(heldout)}; engine build s: {built}."
     text += "\n\n" + table(
         ["themes backend", "ARI theme sets (mean)", "ARI labelled_notes.csv", "boards"],
-        [[t["backend"], t["ari_theme_sets"], t["ari_labelled_notes"], len(t["boards"])] for t in themes],
+        [
+            [t["backend"], t["ari_theme_sets"], t["ari_labelled_notes"], len(t["boards"])]
+            for t in themes
+        ],
     )
     best = rankers[0][1]
     model_timing = timings.get(model.name, {})

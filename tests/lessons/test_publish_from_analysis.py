@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from peerassist.accounts.models import Organisation
 from peerassist.analysis.models import CfirConstruct, Determinant, NotePlacement, Theme
 from peerassist.lessons.models import Lesson, LessonReview
-from peerassist.accounts.models import Organisation
 from tests.analysis.conftest import Analysis, make_analysis
 from tests.conftest import ApiClient
 

@@ -106,18 +106,47 @@ def test_titles_are_a_central_note_shortened_to_a_phrase() -> None:
     assert phrase_of("no private room") == "No private room"
 
 
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "weekend", "mornings"]
+DAYS += ["evenings", "nights", "rota"]
+MONEY = ["grant", "pilot", "year", "bid", "charity", "finance", "business", "case", "cost"]
+MONEY += ["savings", "tariff"]
+
+
 def test_groups_hold_two_to_eight_notes_titled_by_one_of_their_notes(tfidf: None) -> None:
     """Twenty notes on two topics come back as groups of two to eight, never one of twenty,
     each titled by the opening words of one of its own notes."""
     notes = [
         (i, f"protected time for nurses in clinic {word}")
         for i, word in enumerate(
-            "monday tuesday wednesday thursday friday weekend mornings evenings nights rota".split()
+            [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "weekend",
+                "mornings",
+                "evenings",
+                "nights",
+                "rota",
+            ]
         )
     ] + [
         (100 + i, f"commissioners cut the funding budget {word}")
         for i, word in enumerate(
-            "grant pilot year bid charity finance business case cost savings tariff".split()
+            [
+                "grant",
+                "pilot",
+                "year",
+                "bid",
+                "charity",
+                "finance",
+                "business",
+                "case",
+                "cost",
+                "savings",
+                "tariff",
+            ]
         )
     ]
     result = suggest_groups(notes)

@@ -108,7 +108,7 @@ def theme_sets() -> tuple[ThemeSet, ...]:
                     texts=tuple(n["text"] for n in row["notes"]),
                     labels=tuple(n["theme"] for n in row["notes"]),
                     titles=dict(row.get("themes", {})),
-                    duplicates=tuple(tuple(pair) for pair in row.get("duplicates", ())),  # type: ignore[misc]
+                    duplicates=tuple(tuple(pair) for pair in row.get("duplicates", ())),
                 )
             )
     return tuple(sets)

@@ -247,9 +247,7 @@ def train(encoder: Encoder, vectors: dict[str, Any] | None = None) -> Trained:
     construct_model = LinearModel.fit(
         features, np.concatenate([owners, train_labels]), CLASSIFIER_C
     )
-    valence_labels = _description_valences(constructs) + [
-        s.valence for s in statements_in("train")
-    ]
+    valence_labels = _description_valences(constructs) + [s.valence for s in statements_in("train")]
     valence_model = LinearModel.fit(
         features, np.asarray([VALENCES.index(v) for v in valence_labels]), 1.0
     )
@@ -330,9 +328,7 @@ class CfirEngine:
         if not text.strip():
             return Suggested([], None)
         query = self.encoder.encode([text])
-        return Suggested(
-            self._rank(query, context or OrgContext(), top), self._valence(query)
-        )
+        return Suggested(self._rank(query, context or OrgContext(), top), self._valence(query))
 
     def rank(
         self,
@@ -366,7 +362,9 @@ class CfirEngine:
         because: dict[str, Because] = {}
         if context.examples:
             example_vectors = self.vectors([e.text for e in context.examples])
-            scores, because = self._learned_from(query, scores, candidates, context, example_vectors)
+            scores, because = self._learned_from(
+                query, scores, candidates, context, example_vectors
+            )
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), i))
         return [
             RankedConstruct(candidates[i], float(scores[i]), because.get(candidates[i].key))

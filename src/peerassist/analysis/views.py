@@ -27,8 +27,8 @@ from peerassist.analysis.access import (
     access_note,
     access_theme,
 )
-from peerassist.analysis.models import Action, ThemeSuggestion, Valence
 from peerassist.analysis.cfir_suggest import cfir_suggestions
+from peerassist.analysis.models import Action, ThemeSuggestion, Valence
 from peerassist.analysis.selectors import analysis_state, construct_tree
 from peerassist.core.errors import DomainError, NotFound
 from peerassist.core.forms import NhsForm
@@ -294,7 +294,9 @@ def code_new(request: HttpRequest, assist_id: int) -> HttpResponse:
         theme, note, source_text = _source(access, data)
     except NotFound as error:
         raise Http404(error.detail) from None
-    suggestions = cfir_suggestions(access.assist.organisation_id, source_text) if source_text else None
+    suggestions = (
+        cfir_suggestions(access.assist.organisation_id, source_text) if source_text else None
+    )
     form = DeterminantForm(
         request.POST or None,
         initial={"valence": suggestions.valence_choice} if suggestions else None,

@@ -22,8 +22,8 @@ from peerassist.analysis.access import (
     access_note,
     access_theme,
 )
-from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
 from peerassist.analysis.cfir_suggest import cfir_suggestions
+from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
 from peerassist.analysis.selectors import AnalysisState, analysis_state
 from peerassist.api.auth import ApiRequest
 from peerassist.core.access import ensure_id

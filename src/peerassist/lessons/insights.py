@@ -4,9 +4,9 @@ Counts come from ``lessons_visible`` (approved lessons only), so a lesson hidden
 never shapes the numbers they see. Actions that followed a barrier come from the actor's own
 organisations' determinants only (actions never leave their organisation).
 Codes from analysis count too: in an organisation's own view, every enabler or barrier its
-host teams coded (``Determinant``) adds to the domain, construct and barrier counts, unless it
-was published as a lesson that is now approved (then the lesson counts, once). Determinants never leave their
-organisation, so the shared view counts lessons only.
+host teams coded (``Determinant``) adds to the domain, construct and barrier counts, unless
+it was published as a lesson that is now approved (then the lesson counts, once).
+Determinants never leave their organisation, so the shared view counts lessons only.
 Charts are SVG drawn here, with a title and description, beside tables of the same numbers.
 """
 
@@ -127,14 +127,15 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
     coded = Determinant.constructs.through.objects.filter(
         determinant_id__in=determinants.values("pk")
     )
-    for item in (
+    for code_item in (
         coded.values("cfirconstruct__domain", "determinant__valence")
         .annotate(n=Count("determinant_id", distinct=True))
         .order_by()
     ):
-        row = domains.setdefault(item["cfirconstruct__domain"], Row(item["cfirconstruct__domain"]))
-        key = _valence_key(item["determinant__valence"])
-        setattr(row, key, getattr(row, key) + item["n"])
+        domain = code_item["cfirconstruct__domain"]
+        row = domains.setdefault(domain, Row(domain))
+        key = _valence_key(code_item["determinant__valence"])
+        setattr(row, key, getattr(row, key) + code_item["n"])
 
     constructs: dict[int, Row] = {}
     for entry in (
@@ -156,7 +157,7 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
             ),
         )
         setattr(row, entry["lesson__valence"], entry["n"])
-    for entry in (
+    for code_entry in (
         coded.values(
             "cfirconstruct_id",
             "cfirconstruct__code",
@@ -167,14 +168,14 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
         .order_by("cfirconstruct__order")
     ):
         row = constructs.setdefault(
-            entry["cfirconstruct_id"],
+            code_entry["cfirconstruct_id"],
             Row(
-                f"{entry['cfirconstruct__code']} {entry['cfirconstruct__name']}",
-                code=entry["cfirconstruct__code"],
+                f"{code_entry['cfirconstruct__code']} {code_entry['cfirconstruct__name']}",
+                code=code_entry["cfirconstruct__code"],
             ),
         )
-        key = _valence_key(entry["determinant__valence"])
-        setattr(row, key, getattr(row, key) + entry["n"])
+        key = _valence_key(code_entry["determinant__valence"])
+        setattr(row, key, getattr(row, key) + code_entry["n"])
 
     quarters: dict[str, Row] = {}
     for published in lessons.exclude(published_at__isnull=True).values_list(

@@ -39,7 +39,7 @@ class Publication:
 
     @property
     def evidence(self) -> str:
-        lines = []
+        lines: list[str] = []
         total = 0
         for text in self.notes:
             line = f"- {' '.join(text.split())}"
@@ -84,25 +84,25 @@ def publication_of(kind: str, source: Any) -> Publication:
             construct_labels=[f"{c.code} {c.name}" for c in constructs.values()],
         )
     if kind == Lesson.Source.DETERMINANT:
-        evidence = list(source.evidence.order_by("id"))
-        if source.note is not None and source.note not in evidence:
-            evidence.insert(0, source.note)
+        cited = list(source.evidence.order_by("id"))
+        if source.note is not None and source.note not in cited:
+            cited.insert(0, source.note)
         words = (
             source.description
             or (source.theme.title if source.theme else "")
             or (source.note.text if source.note else "")
         )
-        constructs = list(source.constructs.order_by("order", "code"))
+        coded = list(source.constructs.order_by("order", "code"))
         return Publication(
             kind,
             source,
             title=" ".join(words.split("\n")[0].split())[:200],
             lesson=words,
             context=source.assist.purpose if source.assist else "",
-            notes=_live(evidence),
+            notes=_live(cited),
             valence=_valence_from_score(source.valence),
-            construct_ids=[c.pk for c in constructs],
-            construct_labels=[f"{c.code} {c.name}" for c in constructs],
+            construct_ids=[c.pk for c in coded],
+            construct_labels=[f"{c.code} {c.name}" for c in coded],
         )
     raise Invalid("Only a theme or an enabler or barrier can be published in one step.")
 

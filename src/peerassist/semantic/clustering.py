@@ -142,7 +142,8 @@ def choose_groups(vectors: np.ndarray) -> np.ndarray:
 
 
 _LEAD_IN = re.compile(
-    r"^(?:(?:i|we) (?:think|felt|feel|found|learned|learnt) (?:that )?|(?:honestly|also|and|but|so),? )",
+    r"^(?:(?:i|we) (?:think|felt|feel|found|learned|learnt) (?:that )?"
+    r"|(?:honestly|also|and|but|so),? )",
     re.IGNORECASE,
 )
 _BREAK = re.compile(
