@@ -7,7 +7,7 @@ export PEERASSIST_DATA_DIR ?= $(CURDIR)/var
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: chromium run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
+.PHONY: cfir-vectors chromium run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -62,6 +62,10 @@ lint: install-dev
 fmt: install-dev
 	.venv/bin/ruff check --fix src tests benchmarks
 	.venv/bin/ruff format src tests benchmarks
+
+# Rebuild the CFIR engine's shipped artifact after the data files change (ADR 0014).
+cfir-vectors: install-dev
+	DEBUG=1 $(PA) build_cfir_vectors
 
 bench: install-dev
 	$(PY) -m benchmarks.run $(BENCH_ARGS)

@@ -166,3 +166,12 @@ def test_coding_page_shows_the_reason_and_preselects_the_valence(
     saved = client.post(url, {"note": note.pk, "valence": "mixed", "constructs": [pk]})
     assert saved.status_code == 302
     assert Determinant.objects.get(note=note).valence == "mixed"
+
+
+def test_the_shipped_artifact_matches_the_data_files() -> None:
+    """When the descriptions or labelled statements change, `make cfir-vectors` must be run and
+    its artifact committed; otherwise every process would retrain on first use."""
+    from peerassist.analysis.cfir_ranker import VECTORS, vectors_read
+
+    assert VECTORS.exists()
+    assert vectors_read() is not None, "run `make cfir-vectors` and commit the artifact"

@@ -651,6 +651,7 @@ def retrospect_draft_lessons(request: HttpRequest, retrospect_id: int) -> HttpRe
 # --- publish a theme or determinant in one step (lessons/publishing.py) -------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def lesson_publish(request: HttpRequest, kind: str, source_id: int) -> HttpResponse:
