@@ -175,6 +175,10 @@ def theme_quality(backend: Any) -> dict[str, Any]:
     }
 
 
+def _3(value: float | None) -> str | None:
+    return None if value is None else f"{value:.3f}"
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     _setup()
     from benchmarks.harness import table
@@ -216,10 +220,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         rows.append(
             [
                 name,
-                *(
-                    None if acc[k] is None else f"{acc[k]:.3f}"
-                    for k in ("domain_top1", "top1", "top3", "top5", "mrr", "valence")
-                ),
+                *(_3(acc[k]) for k in ("domain_top1", "top1", "top3", "top5", "mrr", "valence")),
                 timing["median_ms"] if timing else None,
                 timing["p95_ms"] if timing else None,
                 timing["encode_median_ms"] if timing else None,
@@ -244,7 +245,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     text += "\n\n" + table(
         ["themes backend", "ARI theme sets (mean)", "ARI labelled_notes.csv", "boards"],
         [
-            [t["backend"], t["ari_theme_sets"], t["ari_labelled_notes"], len(t["boards"])]
+            [t["backend"], _3(t["ari_theme_sets"]), _3(t["ari_labelled_notes"]), len(t["boards"])]
             for t in themes
         ],
     )
