@@ -14,13 +14,12 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from peerassist.api.errors import error_body
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
 from peerassist.assists.permissions import live_participant
 from peerassist.assists.selectors import note_for_viewer, note_wire, participant_wire
-from peerassist.core.errors import Invalid
+from peerassist.core.errors import Invalid, error_body
 
 router = Router(tags=["fast capture"])
 

@@ -293,3 +293,26 @@ def test_api_upload_without_a_file_is_refused(api: ApiClient, live: Live) -> Non
     response = api.login(live.note_taker).post(api_url(live), {})
     assert response.status_code == 400
     assert response.json()["code"] == "no_file"
+
+
+def test_while_the_text_is_read_the_page_says_so_and_polls(
+    live: Live, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Before the worker has read the photo: "Reading the text…", a status part that htmx
+    polls, and a full refresh once the drafts are in."""
+    live.set(phase=Phase.ASK)
+    client = client_for(live, "note_taker")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            f"/assists/{live.assist.pk}/photos/", {"photo": upload("c.png", drawn_text(["Hi"]))}
+        )
+    html = client.get(response["Location"]).content.decode()
+    assert "Reading the text…" in html
+    assert 'hx-trigger="every 2s"' in html
+    status_url = response["Location"] + "?part=status"
+    part = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert "Reading the text…" in part.content.decode()
+    assert "HX-Refresh" not in part
+    BoardPhoto.objects.update(reading=BoardPhoto.Reading.DONE, read_text="Hi there")
+    done = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"

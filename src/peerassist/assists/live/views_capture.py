@@ -17,8 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,26 +27,23 @@ from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.core.errors import DomainError, Forbidden, NotFound
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import DomainError, Forbidden
 
 View = Callable[..., HttpResponse]
 
 
 def board_page(view: View) -> View:
-    """Sign in (or open the invitation) first; other organisations and ids get a 404."""
+    """Sign in (or open the invitation) first; then ``domain_errors`` makes other
+    organisations' ids a 404 and a refused role a 403 with its reason."""
 
     @wraps(view)
+    @domain_errors
     def wrapped(request: HttpRequest, assist_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         actor = getattr(request, "actor", None)
         if actor is None:
             return redirect_to_login(request.get_full_path())
-        try:
-            assist = access_peer_assist(actor, assist_id)
-            return view(request, assist, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.detail) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.detail) from None
+        return view(request, access_peer_assist(actor, assist_id), *args, **kwargs)
 
     return wrapped
 
@@ -459,10 +455,7 @@ def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) 
 @board_page
 def photo_detail(request: HttpRequest, assist: PeerAssist, photo_id: int) -> HttpResponse:
     """One photo: "reading…" while its text is read, then the drafts to check and add."""
-    try:
-        photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
     context = _photo_context(request, assist, photo)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
         response = render(request, "assists/live/_photo_status.html", context)
@@ -476,10 +469,7 @@ def photo_detail(request: HttpRequest, assist: PeerAssist, photo_id: int) -> Htt
 @board_page
 def photo_image(request: HttpRequest, assist: PeerAssist, photo_id: int) -> FileResponse:
     """The stored (metadata-free) image, only through the access check."""
-    try:
-        photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
