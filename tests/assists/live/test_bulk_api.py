@@ -80,8 +80,12 @@ def test_preview_gives_the_same_client_ids_for_the_same_batch(api: ApiClient, li
     live.set(phase=Phase.ASK)
     client = as_(api, live, "note_taker")
     batch = str(uuid.uuid4())
-    first = client.post(url(live, "notes/bulk/preview"), {"text": "a b c\nd e f", "batch_id": batch})
-    again = client.post(url(live, "notes/bulk/preview"), {"text": "a b c\nd e f", "batch_id": batch})
+    first = client.post(
+        url(live, "notes/bulk/preview"), {"text": "a b c\nd e f", "batch_id": batch}
+    )
+    again = client.post(
+        url(live, "notes/bulk/preview"), {"text": "a b c\nd e f", "batch_id": batch}
+    )
     assert [x["client_id"] for x in first.json()["lines"]] == [
         x["client_id"] for x in again.json()["lines"]
     ]

@@ -81,7 +81,9 @@ def test_nobody_signed_in_is_asked_to(live: Live, photo: BoardPhoto) -> None:
         assert api.post(path, body).status_code == 401, path
     for path in api_reads(live, photo.pk):
         assert api.get(path).status_code == 401, path
-    assert api.client.post(f"/api/v1/assists/{live.assist.pk}/photos", {"file": png()}).status_code in {401, 403}
+    assert api.client.post(
+        f"/api/v1/assists/{live.assist.pk}/photos", {"file": png()}
+    ).status_code in {401, 403}
     for method, path in pages(live, photo.pk):
         response = getattr(Client(), method)(path)
         assert response.status_code == 302 and "/sign-in/" in response["Location"], path

@@ -217,11 +217,18 @@ def test_walk_in_speaker_page_adds_and_returns(live: Live) -> None:
     assert form.status_code == 200
     response = client.post(
         page(live, "board/speakers/new/"),
-        {"name": "Dana Okafor", "organisation": "Leeds", "role": "visitor", "next": page(live, "board/bulk/")},
+        {
+            "name": "Dana Okafor",
+            "organisation": "Leeds",
+            "role": "visitor",
+            "next": page(live, "board/bulk/"),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == page(live, "board/bulk/")
-    assert Participant.objects.filter(display_name="Dana Okafor", organisation_name="Leeds").exists()
+    assert Participant.objects.filter(
+        display_name="Dana Okafor", organisation_name="Leeds"
+    ).exists()
     offsite = client.post(
         page(live, "board/speakers/new/"),
         {"name": "Sam Lee", "role": "visitor", "next": "https://evil.example/"},

@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import shutil
-import subprocess  # noqa: S404 - a fixed program with arguments we build, never a shell
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -59,7 +59,7 @@ def ocr_read_image(path: Path) -> str:
             grey = ImageOps.grayscale(ImageOps.exif_transpose(image))
             grey.thumbnail((MAX_SIDE, MAX_SIDE))
             grey.save(prepared)
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [program, str(prepared), "stdout", "-l", "eng", "--psm", "3"],
             capture_output=True,
             timeout=TIMEOUT_SECONDS,

@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +31,7 @@ from peerassist.assists.permissions import live_participant
 from peerassist.core.decorators import domain_errors
 from peerassist.core.errors import DomainError, Forbidden
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def board_page(view: View) -> View:
@@ -39,7 +40,9 @@ def board_page(view: View) -> View:
 
     @wraps(view)
     @domain_errors
-    def wrapped(request: HttpRequest, assist_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(
+        request: HttpRequest, assist_id: int, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         actor = getattr(request, "actor", None)
         if actor is None:
             return redirect_to_login(request.get_full_path())
@@ -71,7 +74,7 @@ class BulkForm(forms.Form):
     )
     learning_need = forms.TypedChoiceField(
         label="Learning need they answer",
-        help_text="You can change it for each line on the next page.",
+        help_text="You can change it for each line in the preview.",
         required=False,
         coerce=int,
         empty_value=None,

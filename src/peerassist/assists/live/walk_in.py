@@ -64,9 +64,7 @@ def participant_add_walk_in(
     if len(organisation) > 200:
         raise Invalid("An organisation can be at most 200 characters.", code="too_long")
     if role not in WALK_IN_ROLES:
-        raise Invalid(
-            "Choose the speaker's role: visitor, sponsor or observer.", code="bad_role"
-        )
+        raise Invalid("Choose the speaker's role: visitor, sponsor or observer.", code="bad_role")
     if Participant.objects.filter(assist=assist, display_name__iexact=clean_name).exists():
         raise Conflict(
             f"{clean_name} is already on this peer assist's list: choose them as the speaker.",

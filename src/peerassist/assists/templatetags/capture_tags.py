@@ -21,8 +21,7 @@ def capture_panel(context: dict[str, Any], assist: PeerAssist) -> dict[str, Any]
     """The board's "fast capture" panel, for the host team only (the note taker first)."""
     request = context["request"]
     me = live_participant(getattr(request, "actor", None), assist)
-    shown = me is not None and me.role in HOST_TEAM
-    if not shown:
+    if me is None or me.role not in HOST_TEAM:
         return {"shown": False}
     choices = _choices(request, assist)
     return {
