@@ -3,7 +3,7 @@
 Tesseract runs as a separate program, started with a timeout and one thread, so a hard photo
 cannot hold a web request or take both cores of a small server. What it reads is kept as
 draft lines on the photo; the note taker reviews them in the bulk preview and confirms or
-corrects each one. Nothing read from a photo is posted by itself (ADR 0011).
+corrects each one. Nothing read from a photo is posted by itself (ADR 0012).
 """
 
 from __future__ import annotations
