@@ -256,20 +256,20 @@ def notes_create_bulk(
     errors: list[LineError] = []
     for index, line in enumerate(notes, start=1):
         try:
-            # A savepoint per line: a refused line leaves no trace, the others go on being
-            # checked, and the caller learns about every refused line at once.
-            with transaction.atomic():
-                note, is_new = note_create(
-                    actor=actor,
-                    assist=assist,
-                    client_id=line.client_id,
-                    text=line.text,
-                    kind=kind,
-                    learning_need_id=line.learning_need_id,
-                    spoken_by_id=line.spoken_by_id,
-                    anonymous=anonymous,
-                    confirm_sensitive=line.confirm_sensitive,
-                )
+            # note_create is atomic itself, so inside this transaction each line is its own
+            # savepoint: a refused line leaves no trace, the others go on being checked, and
+            # the caller learns about every refused line at once.
+            note, is_new = note_create(
+                actor=actor,
+                assist=assist,
+                client_id=line.client_id,
+                text=line.text,
+                kind=kind,
+                learning_need_id=line.learning_need_id,
+                spoken_by_id=line.spoken_by_id,
+                anonymous=anonymous,
+                confirm_sensitive=line.confirm_sensitive,
+            )
         except (Invalid, Conflict) as error:
             if error.code in {"invalid_kind", "client_id_taken"}:
                 raise
