@@ -254,3 +254,16 @@ def test_the_board_shows_the_capture_panel_to_the_host_team_only(live: Live) -> 
     assert "Add a speaker who walked in" not in host
     visitor = client_for(live, "visitor").get(page(live, "board/")).content.decode()
     assert "Fast capture" not in visitor
+
+
+def test_a_walk_in_on_the_people_page_has_no_invitation_to_resend(live: Live) -> None:
+    """The planners see a walk-in as such, with no "Resend" (there is no address to send to)."""
+    live.set(phase=Phase.ASK)
+    client_for(live, "note_taker").post(
+        page(live, "board/speakers/new/"), {"name": "Dana Okafor", "role": "visitor"}
+    )
+    html = client_for(live, "host_lead").get(page(live, "plan/people/")).content.decode()
+    row = html[html.index("Dana Okafor") :]
+    row = row[: row.index("</tr>")]
+    assert "Walked in on the day: no invitation link" in row
+    assert "Resend" not in row
