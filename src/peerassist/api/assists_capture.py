@@ -209,3 +209,12 @@ def photo_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
 def photo_detail(request: HttpRequest, assist_id: int, photo_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     return photo_out(photos.access_board_photo(request.auth, assist, photo_id))  # type: ignore[attr-defined]
+
+
+@router.delete(
+    "/{assist_id}/photos/{photo_id}", response={204: None}, summary="Remove a photo (host team)"
+)
+def photo_remove(request: HttpRequest, assist_id: int, photo_id: int) -> Status[None]:
+    assist = _assist(request, assist_id)
+    photos.board_photo_delete(actor=request.auth, assist=assist, photo_id=photo_id)  # type: ignore[attr-defined]
+    return Status(204, None)

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:assist_id>/photos/", capture.photo_list, name="photos"),
     path("<int:assist_id>/photos/<int:photo_id>/", capture.photo_detail, name="photo"),
     path("<int:assist_id>/photos/<int:photo_id>/image", capture.photo_image, name="photo_image"),
+    path(
+        "<int:assist_id>/photos/<int:photo_id>/delete/", capture.photo_delete, name="photo_delete"
+    ),
     # Planning (planning/views.py)
     path("new/<int:project_id>/", planning.plan_create, name="plan_create"),
     path("<int:assist_id>/plan/", planning.plan, name="plan"),

@@ -53,6 +53,7 @@ def pages(live: Live, photo_id: int) -> list[tuple[str, str]]:
         ("post", f"{base}/photos/"),
         ("get", f"{base}/photos/{photo_id}/"),
         ("get", f"{base}/photos/{photo_id}/image"),
+        ("post", f"{base}/photos/{photo_id}/delete/"),
     ]
 
 
@@ -81,6 +82,7 @@ def test_nobody_signed_in_is_asked_to(live: Live, photo: BoardPhoto) -> None:
         assert api.post(path, body).status_code == 401, path
     for path in api_reads(live, photo.pk):
         assert api.get(path).status_code == 401, path
+    assert api.delete(f"/api/v1/assists/{live.assist.pk}/photos/{photo.pk}").status_code == 401
     assert api.client.post(
         f"/api/v1/assists/{live.assist.pk}/photos", {"file": png()}
     ).status_code in {401, 403}
@@ -110,6 +112,7 @@ def test_another_organisation_or_peer_assist_gets_404_everywhere(
         assert api.post(path, body).status_code == 404, path
     for path in api_reads(live, photo.pk):
         assert api.get(path).status_code == 404, path
+    assert api.delete(f"/api/v1/assists/{live.assist.pk}/photos/{photo.pk}").status_code == 404
     for method, path in pages(live, photo.pk):
         assert getattr(client, method)(path).status_code == 404, path
     nothing_written(live, before)
@@ -134,6 +137,7 @@ def test_an_observer_reads_photos_but_writes_nothing(live: Live, photo: BoardPho
         HTTP_X_CSRFTOKEN=api._csrf(),
     )
     assert upload.status_code == 403
+    assert api.delete(f"/api/v1/assists/{live.assist.pk}/photos/{photo.pk}").status_code == 403
     nothing_written(live, before)
 
 

@@ -316,3 +316,49 @@ def test_while_the_text_is_read_the_page_says_so_and_polls(
     BoardPhoto.objects.update(reading=BoardPhoto.Reading.DONE, read_text="Hi there")
     done = client.get(status_url, HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
+
+
+def test_the_host_team_removes_a_photo_and_its_file(
+    live: Live, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A photo that shows what it should not goes at once, file and all; visitors cannot."""
+    live.set(phase=Phase.ASK)
+    with django_capture_on_commit_callbacks(execute=False):
+        created = client_for(live, "note_taker").post(
+            api_url(live), {"file": upload("c.png", drawn_text(["Hi"]))}
+        )
+    photo_id = created.json()["id"]
+    assert len(stored_files(tmp_path)) == 1
+    refused = client_for(live, "visitor").post(
+        f"/assists/{live.assist.pk}/photos/{photo_id}/delete/"
+    )
+    assert refused.status_code == 403
+    page = client_for(live, "host_lead").get(f"/assists/{live.assist.pk}/photos/{photo_id}/")
+    assert "Remove this photo" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client_for(live, "host_lead").post(
+            f"/assists/{live.assist.pk}/photos/{photo_id}/delete/"
+        )
+    assert removed.status_code == 302
+    assert BoardPhoto.objects.count() == 0
+    assert stored_files(tmp_path) == []
+    again = client_for(live, "host_lead").post(
+        f"/assists/{live.assist.pk}/photos/{photo_id}/delete/"
+    )
+    assert again.status_code == 404
+
+
+def test_api_delete_of_a_photo(
+    api: ApiClient, live: Live, django_capture_on_commit_callbacks: Any
+) -> None:
+    live.set(phase=Phase.ASK)
+    with django_capture_on_commit_callbacks(execute=False):
+        created = client_for(live, "note_taker").post(
+            api_url(live), {"file": upload("c.png", drawn_text(["Hi"]))}
+        )
+    api._csrf()
+    api.as_guest(live.visitor)
+    assert api.delete(api_url(live, f"photos/{created.json()['id']}")).status_code == 403
+    api.login(live.note_taker)
+    assert api.delete(api_url(live, f"photos/{created.json()['id']}")).status_code == 204
+    assert BoardPhoto.objects.count() == 0

@@ -168,3 +168,18 @@ def ensure_can_use_drafts(actor: Actor | None, assist: PeerAssist) -> Participan
             "Only the host team can turn a photo's text into notes.", code="not_host_team"
         )
     return participant
+
+
+@transaction.atomic
+def board_photo_delete(*, actor: Actor | None, assist: PeerAssist, photo_id: object) -> None:
+    """Remove a photo and its file (the host team, while the peer assist is open): a photo
+    that shows what it should not, such as a patient's name, must be able to go at once.
+    Notes already made from its drafts stay; they were checked and confirmed one by one."""
+    refusal = photo_write_refusal(live_participant(actor, assist), assist)
+    if refusal is not None:
+        raise refusal
+    photo = access_board_photo(actor, assist, photo_id)
+    stored = photo.file.name or ""
+    storage = photo.file.storage
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(stored) if stored else None)

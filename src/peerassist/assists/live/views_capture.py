@@ -448,6 +448,7 @@ def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) 
     return {
         "assist": assist,
         "photo": photo,
+        "can_delete": photos.photo_write_refusal(me, assist) is None,
         "drafts": drafts,
         "form": form,
         "reading": photo.reading in {BoardPhoto.Reading.WAITING, BoardPhoto.Reading.READING},
@@ -477,3 +478,12 @@ def photo_image(request: HttpRequest, assist: PeerAssist, photo_id: int) -> File
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_POST
+@board_page
+def photo_delete(request: HttpRequest, assist: PeerAssist, photo_id: int) -> HttpResponse:
+    """Remove a photo (host team); back to the photos page with a message."""
+    photos.board_photo_delete(actor=request.actor, assist=assist, photo_id=photo_id)  # type: ignore[attr-defined]
+    messages.success(request, "Photo removed.")
+    return redirect("assists:photos", assist.pk)
