@@ -34,7 +34,7 @@ def assist_id(server_stack: ServerStack, server: Any) -> int:
         "shell",
         "-c",
         "from peerassist.assists.models import PeerAssist; "
-        "from peerassist.assists.demo_live import LIVE_TITLE; "
+        "from peerassist.assists.live.demo import LIVE_TITLE; "
         "print(PeerAssist.objects.get(title=LIVE_TITLE).pk)",
     )
     return int(out.strip().splitlines()[-1])

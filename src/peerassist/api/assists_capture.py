@@ -8,17 +8,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
+from peerassist.assists.live.selectors import note_for_viewer, note_wire, participant_wire
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
-from peerassist.assists.permissions import live_participant
-from peerassist.assists.selectors import note_for_viewer, note_wire, participant_wire
+from peerassist.assists.participants import participant_of
 from peerassist.core.errors import Invalid, error_body
 
 router = Router(tags=["fast capture"])
@@ -51,8 +51,8 @@ class WalkInIn(Schema):
     role: str = "visitor"
 
 
-def _assist(request: HttpRequest, assist_id: int) -> PeerAssist:
-    return access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+def _assist(request: ApiRequest, assist_id: int) -> PeerAssist:
+    return access_peer_assist(request.auth, assist_id)
 
 
 def _preview_out(preview: bulk.BulkPreview) -> dict[str, Any]:
@@ -88,11 +88,11 @@ def _preview_out(preview: bulk.BulkPreview) -> dict[str, Any]:
     response=dict,
     summary="Preview pasted lines as notes (nothing is saved)",
 )
-def bulk_preview(request: HttpRequest, assist_id: int, payload: BulkPreviewIn) -> dict[str, Any]:
+def bulk_preview(request: ApiRequest, assist_id: int, payload: BulkPreviewIn) -> dict[str, Any]:
     """One entry per non-empty line, with the client id a confirm should send for it."""
     assist = _assist(request, assist_id)
     preview = bulk.bulk_preview(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         text=payload.text,
         learning_need_id=payload.learning_need_id,
@@ -107,7 +107,7 @@ def bulk_preview(request: HttpRequest, assist_id: int, payload: BulkPreviewIn) -
     response={200: dict, 201: dict, 400: dict},
     summary="Add many notes at once (all or nothing; once per client id)",
 )
-def bulk_create(request: HttpRequest, assist_id: int, payload: BulkIn) -> Status[dict[str, Any]]:
+def bulk_create(request: ApiRequest, assist_id: int, payload: BulkIn) -> Status[dict[str, Any]]:
     """201 when some notes are new, 200 when every client id was seen before (a retry).
 
     A refused line refuses the whole paste: 400 ``invalid_lines`` with ``lines``, each
@@ -116,7 +116,7 @@ def bulk_create(request: HttpRequest, assist_id: int, payload: BulkIn) -> Status
     assist = _assist(request, assist_id)
     try:
         notes, created = bulk.notes_create_bulk(
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=request.auth,
             assist=assist,
             notes=[bulk.BulkNote(**line.model_dump()) for line in payload.notes],
             kind=payload.kind,
@@ -125,7 +125,7 @@ def bulk_create(request: HttpRequest, assist_id: int, payload: BulkIn) -> Status
     except bulk.BulkInvalid as error:
         body = error_body(error.detail, error.code)
         return Status(400, {**body, "lines": [vars(line) for line in error.lines]})
-    viewer = live_participant(request.auth, assist)  # type: ignore[attr-defined]
+    viewer = participant_of(request.auth, assist)
     return Status(
         201 if created else 200,
         {
@@ -144,10 +144,10 @@ def bulk_create(request: HttpRequest, assist_id: int, payload: BulkIn) -> Status
     response={201: dict},
     summary="Add a walk-in speaker (note taker or facilitator)",
 )
-def speaker_add(request: HttpRequest, assist_id: int, payload: WalkInIn) -> Status[dict[str, Any]]:
+def speaker_add(request: ApiRequest, assist_id: int, payload: WalkInIn) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id)
     person = walk_in.participant_add_walk_in(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         name=payload.name,
         organisation_name=payload.organisation,
@@ -178,7 +178,7 @@ def photo_out(photo: BoardPhoto) -> dict[str, Any]:
 
 
 @router.get("/{assist_id}/photos", response=list[dict], summary="Photos of flipcharts and notes")
-def photo_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
+def photo_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id)
     return [photo_out(p) for p in photos.board_photos(assist)]
 
@@ -188,7 +188,7 @@ def photo_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
     response={201: dict},
     summary="Add a photo (multipart field 'file', optional 'caption'; 413 over the limit)",
 )
-def photo_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
+def photo_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any]]:
     """The photo's text is read in the background: poll ``GET .../photos/{id}`` until
     ``reading`` is ``done`` (drafts), ``empty`` or ``failed``."""
     assist = _assist(request, assist_id)
@@ -196,7 +196,7 @@ def photo_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
     if upload is None:
         raise Invalid("Send the photo as multipart form data in the field 'file'.", code="no_file")
     photo = photos.board_photo_add(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         upload=upload,
         caption=request.POST.get("caption", ""),
@@ -206,15 +206,15 @@ def photo_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
 
 
 @router.get("/{assist_id}/photos/{photo_id}", response=dict, summary="A photo and its drafts")
-def photo_detail(request: HttpRequest, assist_id: int, photo_id: int) -> dict[str, Any]:
+def photo_detail(request: ApiRequest, assist_id: int, photo_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
-    return photo_out(photos.access_board_photo(request.auth, assist, photo_id))  # type: ignore[attr-defined]
+    return photo_out(photos.access_board_photo(request.auth, assist, photo_id))
 
 
 @router.delete(
     "/{assist_id}/photos/{photo_id}", response={204: None}, summary="Remove a photo (host team)"
 )
-def photo_remove(request: HttpRequest, assist_id: int, photo_id: int) -> Status[None]:
+def photo_remove(request: ApiRequest, assist_id: int, photo_id: int) -> Status[None]:
     assist = _assist(request, assist_id)
-    photos.board_photo_delete(actor=request.auth, assist=assist, photo_id=photo_id)  # type: ignore[attr-defined]
+    photos.board_photo_delete(actor=request.auth, assist=assist, photo_id=photo_id)
     return Status(204, None)

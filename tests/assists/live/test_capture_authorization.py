@@ -14,7 +14,7 @@ from PIL import Image
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.assists.models import BoardPhoto, Note, Participant, Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db

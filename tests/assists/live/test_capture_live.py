@@ -12,8 +12,8 @@ from channels.db import database_sync_to_async
 from peerassist.assists.live import bulk, walk_in
 from peerassist.assists.models import Phase
 from peerassist.core.errors import Invalid
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
-from tests.assists.test_live_consumer import open_as, receive_until, set_fields
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.test_live_consumer import open_as, receive_until, set_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.assists.models import Note, Participant, Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

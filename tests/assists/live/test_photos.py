@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.assists.models import BoardPhoto, Note, Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient, missing_service
 
 pytestmark = pytest.mark.django_db

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from peerassist.accounts.actors import Actor
+from peerassist.assists.live.pid_guard import Finding, pid_findings, pid_summary
+from peerassist.assists.live.selectors import board_learning_needs
+from peerassist.assists.live.services import note_create
 from peerassist.assists.models import Note, Participant, PeerAssist
-from peerassist.assists.permissions import ensure_can_add_note, live_participant
-from peerassist.assists.pid_guard import Finding, pid_findings, pid_summary
-from peerassist.assists.selectors import board_learning_needs
-from peerassist.assists.services import note_create
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import ensure_can_add_note
 from peerassist.core.errors import Conflict, Invalid
 
 # One paste is one sitting's worth of notes: enough for a whole flipchart or a morning's
@@ -174,7 +175,7 @@ def bulk_preview(
     A line that starts with a participant's name and a colon ("Priya: ...") is taken as said
     by them when the actor may write for others; every other line carries the defaults.
     """
-    participant = ensure_can_add_note(live_participant(actor, assist), assist)
+    participant = ensure_can_add_note(participant_of(actor, assist), assist)
     lines, empty = split_paste(text)
     needs = [(n.pk, n.question) for n in board_learning_needs(assist)]
     need_ids = {pk for pk, _ in needs}

@@ -22,7 +22,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from peerassist.accounts.actors import Actor
 from peerassist.assists.lifecycle import BOARD_OPEN
 from peerassist.assists.models import BoardPhoto, Participant, PeerAssist
-from peerassist.assists.permissions import HOST_TEAM, ensure_participant, live_participant
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import HOST_TEAM, ensure_participant
 from peerassist.core.errors import Forbidden, Invalid, NotFound
 
 # Pillow's formats a phone camera or a scanner gives. MPO is what some phones call a JPEG.
@@ -112,7 +113,7 @@ def board_photo_add(
     *, actor: Actor | None, assist: PeerAssist, upload: UploadedFile, caption: object = ""
 ) -> BoardPhoto:
     """Store a checked, metadata-free copy of the photo and queue the reading of its text."""
-    participant = live_participant(actor, assist)
+    participant = participant_of(actor, assist)
     refusal = photo_write_refusal(participant, assist)
     if refusal is not None:
         raise refusal
@@ -162,7 +163,7 @@ def access_board_photo(actor: Actor | None, assist: PeerAssist, photo_id: object
 
 def ensure_can_use_drafts(actor: Actor | None, assist: PeerAssist) -> Participant:
     """Drafts read from photos are for the host team, who turn them into notes."""
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     if participant.role not in HOST_TEAM:
         raise Forbidden(
             "Only the host team can turn a photo's text into notes.", code="not_host_team"
@@ -175,7 +176,7 @@ def board_photo_delete(*, actor: Actor | None, assist: PeerAssist, photo_id: obj
     """Remove a photo and its file (the host team, while the peer assist is open): a photo
     that shows what it should not, such as a patient's name, must be able to go at once.
     Notes already made from its drafts stay; they were checked and confirmed one by one."""
-    refusal = photo_write_refusal(live_participant(actor, assist), assist)
+    refusal = photo_write_refusal(participant_of(actor, assist), assist)
     if refusal is not None:
         raise refusal
     photo = access_board_photo(actor, assist, photo_id)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
-from peerassist.assists.permissions import live_participant
+from peerassist.assists.participants import participant_of
 from peerassist.core.decorators import domain_errors
 from peerassist.core.errors import DomainError, Forbidden
 
@@ -99,10 +99,10 @@ class BulkForm(forms.Form):
 
 def _choices(request: HttpRequest, assist: PeerAssist) -> dict[str, Any]:
     """Learning needs and, for the note taker and facilitator, the speakers to choose from."""
+    from peerassist.assists.live.selectors import board_learning_needs
     from peerassist.assists.models import Participant
-    from peerassist.assists.selectors import board_learning_needs
 
-    me = live_participant(request.actor, assist)  # type: ignore[attr-defined]
+    me = participant_of(request.actor, assist)  # type: ignore[attr-defined]
     can_speak = me is not None and me.role in {
         Participant.Role.NOTE_TAKER,
         Participant.Role.FACILITATOR,
@@ -145,7 +145,7 @@ def bulk_form(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     """Paste many notes: the first step, a plain form that posts to the preview."""
     from peerassist.assists.permissions import note_write_refusal
 
-    refusal = note_write_refusal(live_participant(request.actor, assist), assist)  # type: ignore[attr-defined]
+    refusal = note_write_refusal(participant_of(request.actor, assist), assist)  # type: ignore[attr-defined]
     if refusal is not None:
         return _refusal_page(request, assist, refusal)
     initial = {"batch": uuid.uuid4()}
@@ -267,7 +267,7 @@ def bulk_confirm(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
             kind=kind,
         )
     except bulk.BulkInvalid as error:
-        from peerassist.assists.pid_guard import pid_findings
+        from peerassist.assists.live.pid_guard import pid_findings
 
         choices = _choices(request, assist)
         for line in lines:
@@ -394,7 +394,7 @@ class PhotoForm(forms.Form):
 def _photos_page(
     request: HttpRequest, assist: PeerAssist, form: PhotoForm, status: int = 200
 ) -> HttpResponse:
-    refusal = photos.photo_write_refusal(live_participant(request.actor, assist), assist)  # type: ignore[attr-defined]
+    refusal = photos.photo_write_refusal(participant_of(request.actor, assist), assist)  # type: ignore[attr-defined]
     return render(
         request,
         "assists/live/photos.html",
@@ -436,7 +436,7 @@ def photo_list(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) -> dict[str, Any]:
     from peerassist.assists.permissions import note_write_refusal
 
-    me = live_participant(request.actor, assist)  # type: ignore[attr-defined]
+    me = participant_of(request.actor, assist)  # type: ignore[attr-defined]
     drafts = [line for line in photo.read_text.splitlines() if line]
     can_draft = drafts and photos.photo_write_refusal(me, assist) is None
     form = None

@@ -17,11 +17,12 @@ from django.utils import timezone
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import Guest
 from peerassist.assists.access import GUEST_SCOPE
+from peerassist.assists.live import events
+from peerassist.assists.live.selectors import participant_wire
 from peerassist.assists.models import Participant, PeerAssist
-from peerassist.assists.permissions import ensure_board_open, ensure_participant, live_participant
-from peerassist.assists.selectors import participant_wire
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import ensure_board_open, ensure_participant
 from peerassist.assists.versions import version_take
-from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid
 
 Role = Participant.Role
@@ -48,7 +49,7 @@ def participant_add_walk_in(
     double submit does not make two people.
     """
     assist.refresh_from_db(from_queryset=PeerAssist.objects.select_for_update())
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     if participant.role not in {Role.NOTE_TAKER, Role.FACILITATOR}:
         raise Forbidden(
             "Only the note taker and the facilitator can add a speaker from the board.",
@@ -90,13 +91,11 @@ def participant_add_walk_in(
         rsvp=Participant.Rsvp.ACCEPTED,
     )
     version = version_take(assist)
-    broadcast_on_commit(
+    person = participant_wire(walk_in)
+    assert person is not None
+    events.emit(
         assist.pk,
-        {
-            "type": "participant.added",
-            "version": version,
-            "participant": participant_wire(walk_in),
-            "_private": assist.private_writing,
-        },
+        events.ParticipantAdded(version=version, participant=events.Person(**person)),
+        private_writing=assist.private_writing,
     )
     return walk_in

@@ -11,7 +11,8 @@ from django import template
 from peerassist.assists.live import photos
 from peerassist.assists.live.views_capture import BulkForm, WalkInForm, _choices
 from peerassist.assists.models import Participant, PeerAssist
-from peerassist.assists.permissions import HOST_TEAM, live_participant
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import HOST_TEAM
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ register = template.Library()
 def capture_panel(context: dict[str, Any], assist: PeerAssist) -> dict[str, Any]:
     """The board's "fast capture" panel, for the host team only (the note taker first)."""
     request = context["request"]
-    me = live_participant(getattr(request, "actor", None), assist)
+    me = participant_of(getattr(request, "actor", None), assist)
     if me is None or me.role not in HOST_TEAM:
         return {"shown": False}
     choices = _choices(request, assist)
