@@ -14,7 +14,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -24,10 +23,19 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerassist.accounts.actors import Actor
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
+from peerassist.assists.live.capture_forms import (
+    BulkForm,
+    PhotoForm,
+    WalkInForm,
+    capture_choices,
+)
+from peerassist.assists.live.pid_guard import pid_findings
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
 from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import note_write_refusal
 from peerassist.core.decorators import domain_errors
 from peerassist.core.errors import DomainError, Forbidden
 
@@ -51,72 +59,11 @@ def board_page(view: View) -> View:
     return wrapped
 
 
+def _actor(request: HttpRequest) -> Actor | None:
+    return getattr(request, "actor", None)
+
+
 # --- Bulk entry -------------------------------------------------------------------------------
-
-
-class BulkForm(forms.Form):
-    text = forms.CharField(
-        label="Notes, one per line",
-        help_text=(
-            f"Up to {bulk.MAX_LINES} lines. Empty lines are left out. Start a line with a "
-            "participant's name and a colon (“Priya: …”) to say who said it. No patient "
-            "names, NHS numbers, dates of birth or addresses."
-        ),
-        widget=forms.Textarea(attrs={"rows": 10, "class": "nhsuk-textarea"}),
-        max_length=bulk.MAX_PASTE_CHARS,
-        error_messages={
-            "required": "Paste or type at least one note: one note per line.",
-            "max_length": bulk.too_many_lines_message(bulk.MAX_LINES * 10),
-        },
-    )
-    kind = forms.ChoiceField(
-        label="Kind of note", choices=Note.Kind.choices, initial=Note.Kind.INSIGHT
-    )
-    learning_need = forms.TypedChoiceField(
-        label="Learning need they answer",
-        help_text="You can change it for each line in the preview.",
-        required=False,
-        coerce=int,
-        empty_value=None,
-    )
-    speaker = forms.TypedChoiceField(
-        label="Who said them", required=False, coerce=int, empty_value=None
-    )
-    batch = forms.UUIDField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, preview_choices: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].widget.attrs["class"] = "nhsuk-select"
-        need_field = self.fields["learning_need"]
-        need_field.choices = [("", "Other (no learning need)"), *preview_choices["needs"]]  # type: ignore[attr-defined]
-        need_field.widget.attrs["class"] = "nhsuk-select"
-        speaker_field = self.fields["speaker"]
-        speaker_field.choices = [("", "Me"), *preview_choices["speakers"]]  # type: ignore[attr-defined]
-        speaker_field.widget.attrs["class"] = "nhsuk-select"
-        if not preview_choices["can_speak"]:
-            del self.fields["speaker"]
-
-
-def _choices(request: HttpRequest, assist: PeerAssist) -> dict[str, Any]:
-    """Learning needs and, for the note taker and facilitator, the speakers to choose from."""
-    from peerassist.assists.live.selectors import board_learning_needs
-    from peerassist.assists.models import Participant
-
-    me = participant_of(request.actor, assist)  # type: ignore[attr-defined]
-    can_speak = me is not None and me.role in {
-        Participant.Role.NOTE_TAKER,
-        Participant.Role.FACILITATOR,
-    }
-    speakers = [
-        (p.pk, f"{p.display_name} ({p.get_role_display()})")
-        for p in Participant.objects.filter(assist=assist)
-        if me is None or p.pk != me.pk
-    ]
-    return {
-        "needs": [(n.pk, n.question) for n in board_learning_needs(assist)],
-        "speakers": speakers if can_speak else [],
-        "can_speak": can_speak,
-    }
 
 
 def _bulk_form_page(
@@ -143,14 +90,14 @@ def _refusal_page(request: HttpRequest, assist: PeerAssist, error: DomainError) 
 @board_page
 def bulk_form(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     """Paste many notes: the first step, a plain form that posts to the preview."""
-    from peerassist.assists.permissions import note_write_refusal
-
     refusal = note_write_refusal(participant_of(request.actor, assist), assist)  # type: ignore[attr-defined]
     if refusal is not None:
         return _refusal_page(request, assist, refusal)
     initial = {"batch": uuid.uuid4()}
     return _bulk_form_page(
-        request, assist, BulkForm(initial=initial, preview_choices=_choices(request, assist))
+        request,
+        assist,
+        BulkForm(initial=initial, preview_choices=capture_choices(_actor(request), assist)),
     )
 
 
@@ -158,7 +105,7 @@ def bulk_form(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 @board_page
 def bulk_preview(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     """The preview: each line with its learning need, speaker and patient-data check."""
-    form = BulkForm(request.POST, preview_choices=_choices(request, assist))
+    form = BulkForm(request.POST, preview_choices=capture_choices(_actor(request), assist))
     if not form.is_valid():
         return _bulk_form_page(request, assist, form, status=400)
     try:
@@ -267,9 +214,7 @@ def bulk_confirm(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
             kind=kind,
         )
     except bulk.BulkInvalid as error:
-        from peerassist.assists.live.pid_guard import pid_findings
-
-        choices = _choices(request, assist)
+        choices = capture_choices(_actor(request), assist)
         for line in lines:
             line.findings = pid_findings(line.text)
         preview = bulk.BulkPreview(
@@ -301,25 +246,6 @@ def bulk_confirm(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 
 
 # --- Walk-in speakers -------------------------------------------------------------------------
-
-
-class WalkInForm(forms.Form):
-    name = forms.CharField(
-        label="Name", max_length=150, error_messages={"required": "Give the speaker's name."}
-    )
-    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
-    role = forms.ChoiceField(
-        label="Role", choices=list(walk_in.WALK_IN_ROLES.items()), initial="visitor"
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs.update({"class": "nhsuk-input", "autocomplete": "off"})
-        self.fields["organisation"].widget.attrs.update(
-            {"class": "nhsuk-input", "autocomplete": "off"}
-        )
-        self.fields["role"].widget.attrs["class"] = "nhsuk-select"
 
 
 def _safe_next(request: HttpRequest, target: str, fallback: str) -> str:
@@ -370,27 +296,6 @@ def speaker_add(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 # --- Photos -----------------------------------------------------------------------------------
 
 
-class PhotoForm(forms.Form):
-    photo = forms.FileField(
-        label="Photo of a flipchart or paper notes",
-        help_text=(
-            "Take it with your phone's camera, or choose a JPEG or PNG file of up to "
-            "10 MB. Printed or clearly written text is read into draft notes for you to check."
-        ),
-        error_messages={"required": "Choose a photo, or take one with your camera."},
-    )
-    caption = forms.CharField(
-        label="Caption (optional)", max_length=photos.CAPTION_MAX, required=False
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["photo"].widget.attrs.update(
-            {"class": "nhsuk-file-upload", "accept": "image/*", "capture": "environment"}
-        )
-        self.fields["caption"].widget.attrs["class"] = "nhsuk-input"
-
-
 def _photos_page(
     request: HttpRequest, assist: PeerAssist, form: PhotoForm, status: int = 200
 ) -> HttpResponse:
@@ -434,8 +339,6 @@ def photo_list(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 
 
 def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) -> dict[str, Any]:
-    from peerassist.assists.permissions import note_write_refusal
-
     me = participant_of(request.actor, assist)  # type: ignore[attr-defined]
     drafts = [line for line in photo.read_text.splitlines() if line]
     can_draft = drafts and photos.photo_write_refusal(me, assist) is None
@@ -443,7 +346,7 @@ def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) 
     if can_draft and note_write_refusal(me, assist) is None:
         form = BulkForm(
             initial={"text": "\n".join(drafts), "batch": photo.drafts_batch},
-            preview_choices=_choices(request, assist),
+            preview_choices=capture_choices(_actor(request), assist),
         )
     return {
         "assist": assist,

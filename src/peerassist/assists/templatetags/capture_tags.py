@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 
 from peerassist.assists.live import photos
-from peerassist.assists.live.views_capture import BulkForm, WalkInForm, _choices
+from peerassist.assists.live.capture_forms import BulkForm, WalkInForm, capture_choices
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.participants import participant_of
 from peerassist.assists.permissions import HOST_TEAM
@@ -24,7 +24,7 @@ def capture_panel(context: dict[str, Any], assist: PeerAssist) -> dict[str, Any]
     me = participant_of(getattr(request, "actor", None), assist)
     if me is None or me.role not in HOST_TEAM:
         return {"shown": False}
-    choices = _choices(request, assist)
+    choices = capture_choices(getattr(request, "actor", None), assist)
     return {
         "shown": True,
         "assist": assist,
