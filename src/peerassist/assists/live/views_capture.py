@@ -90,7 +90,7 @@ def _refusal_page(request: HttpRequest, assist: PeerAssist, error: DomainError) 
 @board_page
 def bulk_form(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     """Paste many notes: the first step, a plain form that posts to the preview."""
-    refusal = note_write_refusal(participant_of(request.actor, assist), assist)  # type: ignore[attr-defined]
+    refusal = note_write_refusal(participant_of(_actor(request), assist), assist)
     if refusal is not None:
         return _refusal_page(request, assist, refusal)
     initial = {"batch": uuid.uuid4()}
@@ -110,7 +110,7 @@ def bulk_preview(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
         return _bulk_form_page(request, assist, form, status=400)
     try:
         preview = bulk.bulk_preview(
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=_actor(request),
             assist=assist,
             text=form.cleaned_data["text"],
             learning_need_id=form.cleaned_data["learning_need"],
@@ -208,7 +208,7 @@ def bulk_confirm(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
         )
     try:
         _saved, created = bulk.notes_create_bulk(
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=_actor(request),
             assist=assist,
             notes=notes,
             kind=kind,
@@ -266,7 +266,7 @@ def speaker_add(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
         if form.is_valid():
             try:
                 person = walk_in.participant_add_walk_in(
-                    actor=request.actor,  # type: ignore[attr-defined]
+                    actor=_actor(request),
                     assist=assist,
                     name=form.cleaned_data["name"],
                     organisation_name=form.cleaned_data["organisation"],
@@ -299,7 +299,7 @@ def speaker_add(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 def _photos_page(
     request: HttpRequest, assist: PeerAssist, form: PhotoForm, status: int = 200
 ) -> HttpResponse:
-    refusal = photos.photo_write_refusal(participant_of(request.actor, assist), assist)  # type: ignore[attr-defined]
+    refusal = photos.photo_write_refusal(participant_of(_actor(request), assist), assist)
     return render(
         request,
         "assists/live/photos.html",
@@ -324,7 +324,7 @@ def photo_list(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
         return _photos_page(request, assist, form, status=400)
     try:
         photo = photos.board_photo_add(
-            actor=request.actor,  # type: ignore[attr-defined]
+            actor=_actor(request),
             assist=assist,
             upload=form.cleaned_data["photo"],
             caption=form.cleaned_data["caption"],
@@ -339,7 +339,7 @@ def photo_list(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 
 
 def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) -> dict[str, Any]:
-    me = participant_of(request.actor, assist)  # type: ignore[attr-defined]
+    me = participant_of(_actor(request), assist)
     drafts = [line for line in photo.read_text.splitlines() if line]
     can_draft = drafts and photos.photo_write_refusal(me, assist) is None
     form = None
@@ -362,7 +362,7 @@ def _photo_context(request: HttpRequest, assist: PeerAssist, photo: BoardPhoto) 
 @board_page
 def photo_detail(request: HttpRequest, assist: PeerAssist, photo_id: int) -> HttpResponse:
     """One photo: "reading…" while its text is read, then the drafts to check and add."""
-    photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
+    photo = photos.access_board_photo(_actor(request), assist, photo_id)
     context = _photo_context(request, assist, photo)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
         response = render(request, "assists/live/_photo_status.html", context)
@@ -376,7 +376,7 @@ def photo_detail(request: HttpRequest, assist: PeerAssist, photo_id: int) -> Htt
 @board_page
 def photo_image(request: HttpRequest, assist: PeerAssist, photo_id: int) -> FileResponse:
     """The stored (metadata-free) image, only through the access check."""
-    photo = photos.access_board_photo(request.actor, assist, photo_id)  # type: ignore[attr-defined]
+    photo = photos.access_board_photo(_actor(request), assist, photo_id)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
@@ -387,6 +387,6 @@ def photo_image(request: HttpRequest, assist: PeerAssist, photo_id: int) -> File
 @board_page
 def photo_delete(request: HttpRequest, assist: PeerAssist, photo_id: int) -> HttpResponse:
     """Remove a photo (host team); back to the photos page with a message."""
-    photos.board_photo_delete(actor=request.actor, assist=assist, photo_id=photo_id)  # type: ignore[attr-defined]
+    photos.board_photo_delete(actor=_actor(request), assist=assist, photo_id=photo_id)
     messages.success(request, "Photo removed.")
     return redirect("assists:photos", assist.pk)
