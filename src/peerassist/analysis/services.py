@@ -75,7 +75,8 @@ def _clean_text(value: object, *, what: str, limit: int, required: bool = True) 
         return ""
     if not isinstance(value, str):
         raise Invalid(f"The {what} must be text.", code="invalid")
-    text = value.strip()
+    # NUL goes, as in notes: PostgreSQL cannot store it, and SQLite would keep it.
+    text = value.replace("\x00", "").strip()
     if required and not text:
         raise Invalid(f"Enter the {what}.", code="invalid")
     if len(text) > limit:

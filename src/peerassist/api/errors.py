@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError
@@ -10,6 +11,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from peerassist.core.errors import DATABASE_DOWN, DomainError, error_body
+
+log = logging.getLogger("django.request")
+
+SERVER_ERROR = (
+    "Something went wrong on our side and nothing was saved. Try again; if it keeps "
+    "happening, tell your Peer Assist administrator the time it happened."
+)
 
 
 def _location(loc: list[Any]) -> str:
@@ -73,6 +81,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
             ),
             status=400,
         )
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Ninja re-raises unknown errors, and Django would answer with the HTML 500 page.
+        # Log it like Django does, and answer in the documented shape.
+        log.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request}
+        )
+        return api.create_response(request, error_body(SERVER_ERROR, "server_error"), status=500)
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)

@@ -47,7 +47,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's documented error shape, even for a failure outside its own handlers.
+        return JsonResponse({"detail": SERVER_ERROR, "code": "server_error"}, status=500)
     return render(request, "core/500.html", status=500)
+
+
+SERVER_ERROR = (
+    "Something went wrong on our side and nothing was saved. Try again; if it keeps "
+    "happening, tell your Peer Assist administrator the time it happened."
+)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from peerassist.core.export_text import export_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Control characters go; text a spreadsheet would run as a formula gets an apostrophe."""
+    value = export_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
