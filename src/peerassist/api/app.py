@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from peerassist.api.auth import actor_auth
 from peerassist.api.errors import install_error_handlers
+from peerassist.api.openapi import DocumentedAPI
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Peer Assist API",
     version="1",
     urls_namespace="api",

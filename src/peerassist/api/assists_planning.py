@@ -19,6 +19,7 @@ from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
 from peerassist.api.auth import ApiRequest
+from peerassist.api.openapi import LocalTime
 from peerassist.assists.access import AssistNeed, access_peer_assist, assist_can_plan
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
@@ -63,8 +64,8 @@ class PlanIn(Schema):
     venue: str = Field("", max_length=300)
     video_link: str = Field("", max_length=500)
     date: dt.date | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     bar_id: int | None = None
 
 
@@ -81,8 +82,8 @@ class PlanPatch(Schema):
     venue: str | None = Field(None, max_length=300)
     video_link: str | None = Field(None, max_length=500)
     date: dt.date | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     bar_id: int | None = None
 
 
@@ -109,8 +110,8 @@ class AssistOut(Schema):
     venue: str
     video_link: str
     date: dt.date | None
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     status: str
     total_minutes: int
     warnings: list[WarningOut]

@@ -171,11 +171,16 @@ class MoveIn(Schema):
 
 
 class RelatedOut(Schema):
+    """The same item as /search/learning-needs/{id}/related gives."""
+
     kind: str
+    id: int
     title: str
     url: str
     excerpt: str
     reason: str
+    matched_terms: list[str]
+    similarity: float | None
 
 
 class EnablerOut(Schema):
