@@ -10,14 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from peerassist.core.errors import DATABASE_DOWN, DomainError, error_body
+from peerassist.core.errors import DATABASE_DOWN, SERVER_ERROR, DomainError, error_body
 
 log = logging.getLogger("django.request")
-
-SERVER_ERROR = (
-    "Something went wrong on our side and nothing was saved. Try again; if it keeps "
-    "happening, tell your Peer Assist administrator the time it happened."
-)
 
 
 def _location(loc: list[Any]) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from peerassist.core.errors import SERVER_ERROR
 from peerassist.core.health import channel_layer_ok, database_ok
 
 DATABASE_CHECK_SECONDS = 1.5  # /healthz: slower than this, and the database counts as down
@@ -51,12 +52,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         # The API's documented error shape, even for a failure outside its own handlers.
         return JsonResponse({"detail": SERVER_ERROR, "code": "server_error"}, status=500)
     return render(request, "core/500.html", status=500)
-
-
-SERVER_ERROR = (
-    "Something went wrong on our side and nothing was saved. Try again; if it keeps "
-    "happening, tell your Peer Assist administrator the time it happened."
-)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
