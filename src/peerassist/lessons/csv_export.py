@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from peerassist.audit.record import audit_record
 from peerassist.core.export_text import export_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
@@ -29,6 +30,7 @@ class _Echo:
 def csv_response(
     filename: str, header: list[str], rows: Iterable[list[Any]]
 ) -> StreamingHttpResponse:
+    audit_record(kind="export", object_type="file", object_label=filename)
     writer = csv.writer(_Echo())
 
     def stream() -> Iterable[str]:

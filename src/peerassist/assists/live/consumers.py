@@ -25,6 +25,8 @@ from peerassist.assists.live.push import VersionOrder, event_text
 from peerassist.assists.live.selectors import presence_state
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.participants import participant_of
+from peerassist.audit.context import actor_fields, audit_context_set
+from peerassist.audit.models import Channel
 from peerassist.core.broadcast import assist_group
 from peerassist.core.disconnect import CLOSE_ACCESS_CHANGED, person_group, session_group
 from peerassist.core.errors import DomainError
@@ -55,6 +57,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         assert self.assist is not None
+        self._audit_as_socket()  # this socket's task: every later write is from the socket
         self.group = assist_group(self.assist.pk)
         self.access_groups = self._access_groups()
         for group in self.access_groups:
@@ -75,6 +78,12 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         self.actor = actor
         self.participant = participant_of(actor, self.assist)
         return True
+
+    def _audit_as_socket(self) -> None:
+        client = self.scope.get("client") or (None, None)
+        audit_context_set(
+            channel=Channel.SOCKET, ip_address=client[0], token_id=None, **actor_fields(self.actor)
+        )
 
     def _access_groups(self) -> tuple[str, ...]:
         groups = []
