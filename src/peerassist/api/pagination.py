@@ -7,6 +7,8 @@ the usual error shape, and the document says what is allowed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -19,5 +21,5 @@ class BoundedPagination(LimitOffsetPagination):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description="How many items, at most.")
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)

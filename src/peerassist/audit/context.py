@@ -27,11 +27,12 @@ class AuditContext:
     ip_address: str | None = None
 
 
-_current: ContextVar[AuditContext] = ContextVar("peerassist_audit", default=AuditContext())
+_current: ContextVar[AuditContext | None] = ContextVar("peerassist_audit", default=None)
+NOBODY = AuditContext()  # outside any request, socket or task: a command or the shell
 
 
 def audit_context() -> AuditContext:
-    return _current.get()
+    return _current.get() or NOBODY
 
 
 def actor_fields(actor: Any) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def actor_fields(actor: Any) -> dict[str, Any]:
 
 def audit_context_set(**fields: Any) -> None:
     """Change the current context in place (for the rest of this request or task)."""
-    _current.set(replace(_current.get(), **fields))
+    _current.set(replace(audit_context(), **fields))
 
 
 @contextmanager

@@ -39,7 +39,7 @@ def audit_record(
     ``actor`` overrides the context's (sign-in knows the person before the session does).
     """
     context = audit_context()
-    who = (
+    who: dict[str, Any] = (
         actor_fields(actor)
         if actor is not None
         else {

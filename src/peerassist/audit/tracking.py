@@ -127,6 +127,7 @@ def _saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -
     spec = TRACKED[sender._meta.label_lower]
     before: dict[str, Any] = getattr(instance, "_audit_initial", {})
     fields = _fields(sender)
+    changes: dict[str, tuple[Any, Any]]
     if created:
         changes = {
             name: (None, PERSONAL if name in spec.personal else instance.__dict__.get(name))
