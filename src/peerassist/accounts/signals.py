@@ -21,7 +21,9 @@ def sockets_close_on_sign_out(sender: Any, request: HttpRequest | None, **kwargs
 
 @receiver(user_logged_in, dispatch_uid="peerassist.accounts.audit_sign_in")
 def audit_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit_record(kind="sign_in", obj=user, actor=user, subject_user_id=user.pk)
+    audit_record(
+        kind="sign_in", obj=user, object_label="Account", actor=user, subject_user_id=user.pk
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="peerassist.accounts.audit_sign_in_failed")

@@ -114,6 +114,10 @@ def _record(instance: Model, spec: Tracked, kind: str, changes: dict[str, Any]) 
     audit_record(
         kind=kind,
         obj=instance,
+        # A person's row is labelled by id only: the log outlives their erasure.
+        object_label=f"{spec.name.replace('_', ' ').capitalize()} {instance.pk}"
+        if spec.personal
+        else "",
         organisation_id=organisation_id,
         changes=changes,
         subject_user_id=_path(instance, spec.subject_user) if spec.subject_user else None,
