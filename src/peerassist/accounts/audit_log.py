@@ -125,7 +125,7 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
 def changes_text(changes: dict[str, Any]) -> str:
     parts = []
     for name, pair in sorted(changes.items()):
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         if before in (None, ""):
             parts.append(f"{name}: {after}")
         else:
