@@ -11,6 +11,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -19,7 +20,7 @@ from peerassist.assists.models import Note
 from peerassist.lessons.models import Lesson
 from tests.conftest import using_postgres
 from tests.factories import LessonFactory
-from tests.reports.conftest import Session
+from tests.followup.session_fixtures import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +93,9 @@ def test_lessons_csv_parses(hostile: Session, host: Client) -> None:
 @pytest.mark.parametrize("which", ["mine", "project"])
 def test_calendars_parse(hostile: Session, host: Client, which: str) -> None:
     path = (
-        "/analysis/actions/mine.ics"
+        reverse("followup:actions_ics_mine")
         if which == "mine"
-        else f"/analysis/projects/{hostile.assist.project_id}/actions.ics"
+        else reverse("followup:project_actions_ics", args=[hostile.assist.project_id])
     )
     calendar = Calendar.from_ical(get(host, path))
     summaries = [str(e.get("summary")) for e in calendar.walk("VEVENT")]

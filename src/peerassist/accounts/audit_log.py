@@ -94,10 +94,12 @@ class AuditRow:
 
 def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
     """Entries with people's current names (two queries, whatever the number of rows)."""
-    user_ids = {e.actor_user_id for e in entries} | {e.subject_user_id for e in entries}
-    guest_ids = {e.actor_guest_id for e in entries} | {e.subject_guest_id for e in entries}
-    users = dict(User.objects.filter(pk__in=user_ids - {None}).values_list("id", "full_name"))
-    guests = dict(Guest.objects.filter(pk__in=guest_ids - {None}).values_list("id", "name"))
+    user_ids = {i for e in entries for i in (e.actor_user_id, e.subject_user_id) if i is not None}
+    guest_ids = {
+        i for e in entries for i in (e.actor_guest_id, e.subject_guest_id) if i is not None
+    }
+    users = dict(User.objects.filter(pk__in=user_ids).values_list("id", "full_name"))
+    guests = dict(Guest.objects.filter(pk__in=guest_ids).values_list("id", "name"))
 
     def person(user_id: int | None, guest_id: int | None) -> str:
         if user_id is not None:

@@ -77,10 +77,12 @@ class AuditFilterForm(NhsForm):
 
     def __init__(self, *args: Any, object_types: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", "Any")] + [(t, t) for t in (object_types or [])]
+        choice = self.fields["object_type"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", "Any")] + [(t, t) for t in (object_types or [])]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date must be on or after the start date.")
