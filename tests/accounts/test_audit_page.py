@@ -11,7 +11,7 @@ from django.test import Client
 
 from peerassist.accounts.models import Membership, Organisation, User
 from peerassist.assists.models import Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient
 from tests.factories import UserFactory
 

@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import Membership, Organisation
 from peerassist.assists.models import Participant
-from tests.assists.live_fixtures import make_live
+from tests.assists.live.live_fixtures import make_live
 from tests.factories import ProjectMemberFactory, UserFactory
 
 EXAMPLES = int(os.environ.get("PEERASSIST_FUZZ_EXAMPLES", "4"))

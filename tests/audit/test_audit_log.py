@@ -13,7 +13,7 @@ from peerassist.accounts import services as accounts
 from peerassist.accounts.models import Membership, User
 from peerassist.assists.models import Phase
 from peerassist.audit.models import AuditEntry
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient, using_postgres
 from tests.factories import PASSWORD
 

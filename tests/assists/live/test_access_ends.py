@@ -18,10 +18,10 @@ from django.test import Client
 
 from peerassist.accounts import services as accounts
 from peerassist.accounts.models import Membership
-from peerassist.assists import services
+from peerassist.assists.live import services
 from peerassist.assists.models import Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
-from tests.assists.test_live_consumer import communicator, cookie_for, open_as, receive_until
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.test_live_consumer import communicator, cookie_for, open_as, receive_until
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
