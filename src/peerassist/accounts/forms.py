@@ -87,3 +87,20 @@ class AuditFilterForm(NhsForm):
         if start and end and start > end:
             self.add_error("date_to", "The end date must be on or after the start date.")
         return data
+
+
+class ApiTokenForm(NhsForm):
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="What will use it, such as “Monthly report”."
+    )
+    access = forms.ChoiceField(
+        label="What it may do",
+        choices=[("read", "Read only"), ("read_write", "Read and write")],
+        initial="read",
+    )
+    valid_days = forms.TypedChoiceField(
+        label="Works for",
+        coerce=int,
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],
+        initial=90,
+    )

@@ -12,9 +12,11 @@ api = DocumentedAPI(
     urls_namespace="api",
     auth=actor_auth,
     description=(
-        "Session-authenticated JSON API. Errors always have the shape "
-        '`{"detail": "...", "code": "..."}`. Unsafe methods need the CSRF token in '
-        "the `X-CSRFToken` header."
+        "JSON API for the browser session and for scripts. Scripts send a personal API "
+        "token (`Authorization: Bearer pa_...`, made on the API tokens page; read-only tokens "
+        "may only GET) and need no CSRF token. With the session cookie, unsafe methods need "
+        "the CSRF token in the `X-CSRFToken` header. Errors always have the shape "
+        '`{"detail": "...", "code": "..."}`.'
     ),
 )
 install_error_handlers(api)

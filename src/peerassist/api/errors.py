@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from peerassist.api.auth import TokenRefused
 from peerassist.core.errors import DATABASE_DOWN, SERVER_ERROR, DomainError, error_body
 
 log = logging.getLogger("django.request")
@@ -47,6 +48,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             error_body("Sign in, or open your invitation link, to use this.", "not_authenticated"),
             status=401,
         )
+
+    @api.exception_handler(TokenRefused)
+    def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+        response = api.create_response(request, error_body(exc.detail, "token_invalid"), status=401)
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
