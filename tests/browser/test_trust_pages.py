@@ -1,4 +1,4 @@
-"""The audit log page in Chromium: an administrator filters it, at 320 px too; axe is clean."""
+"""The audit log and API token pages in Chromium: filtering, errors, 320 px; axe is clean."""
 
 from __future__ import annotations
 
@@ -37,3 +37,23 @@ def test_the_audit_log_works_at_320_pixels(new_page: Callable[..., Any]) -> None
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320
     assert_accessible(page, "at 320 px")
+
+
+def test_a_person_makes_copies_and_revokes_an_api_token(new_page: Callable[..., Any]) -> None:
+    """The tokens page: an error summary for a missing name, the secret shown once, revoke."""
+    page = new_page("host.lead@northmoor.example")
+    page.goto("/accounts/tokens/")
+    assert_accessible(page, "tokens, none yet")
+    page.get_by_role("button", name="Make token").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page, "tokens, with an error")
+    page.get_by_label("Name").fill("Monthly report")
+    page.get_by_role("button", name="Make token").click()
+    secret = page.locator("#token-secret").input_value()
+    assert secret.startswith("pa_")
+    assert_accessible(page, "token shown once")
+    page.get_by_role("link", name="Back to your API tokens").click()
+    assert secret not in page.content()
+    page.get_by_role("button", name="Revoke Monthly report").click()
+    assert page.get_by_text("is revoked").is_visible()
+    assert_accessible(page, "token revoked")
