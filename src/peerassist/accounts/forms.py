@@ -104,3 +104,14 @@ class ApiTokenForm(NhsForm):
         choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")],
         initial=90,
     )
+
+
+class ErasureForm(NhsForm):
+    email = forms.EmailField(
+        label="Their e-mail address", help_text="The account's, or the visitor's invitation's."
+    )
+    confirm_name = forms.CharField(
+        label="Type their full name to confirm",
+        max_length=150,
+        help_text="Erasure cannot be undone.",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerassist.accounts import views, views_audit, views_tokens
+from peerassist.accounts import views, views_audit, views_erasure, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("tokens/", views_tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
+    path("erase/", views_erasure.erase, name="erase"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("audit.csv", views_audit.audit_log_csv, name="audit_log_csv"),
     path("guest/welcome/", views.guest_welcome, name="guest_welcome"),
