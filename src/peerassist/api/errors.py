@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -82,6 +83,27 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "invalid",
             ),
             status=400,
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("The request is too large. Send less at once.", "too_large"),
+            status=413,
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django answers these with 400 itself; so does the API, in its own shape.
+        return api.create_response(
+            request, error_body("The request could not be read.", "bad_request"), status=400
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, error_body(str(exc) or "You may not do this.", "forbidden"), status=403
         )
 
     @api.exception_handler(Exception)
