@@ -43,6 +43,7 @@ from peerassist.analysis.models import (
 from peerassist.assists.live import events
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.versions import version_take
+from peerassist.core.access import MAX_ID
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import ProjectMember
 
@@ -97,6 +98,8 @@ def _ids(values: object, *, what: str) -> list[int]:
             number = int(value)
         except ValueError:
             raise Invalid(f"Each of the {what} must be an id.", code="invalid") from None
+        if not 0 < number <= MAX_ID:  # the database cannot even look up a larger one
+            raise Invalid(f"Each of the {what} must be an id.", code="invalid")
         if number not in ids:
             ids.append(number)
     return ids
