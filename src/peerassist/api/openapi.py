@@ -46,7 +46,12 @@ class DocumentedAPI(NinjaAPI):
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
                 responses = operation.setdefault("responses", {})
+                # Ninja keys a route's own answers by int (400); keep those, as JSON would
+                # otherwise carry the key twice and Swagger UI refuses the whole document.
+                declared = {str(code) for code in responses}
                 for status, description in ERRORS.items():
+                    if status in declared:
+                        continue
                     responses.setdefault(
                         status,
                         {
