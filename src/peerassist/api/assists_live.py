@@ -15,11 +15,11 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live import services
+from peerassist.assists.live.selectors import board_state, controls_wire, note_for_viewer, note_wire
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.assists.selectors import board_state, controls_wire, note_for_viewer, note_wire
 from peerassist.core.errors import Invalid
 
 router = Router(tags=["live board"])

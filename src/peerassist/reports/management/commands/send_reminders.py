@@ -22,7 +22,7 @@ from peerassist.analysis.followup import (
     share_back_deliver,
     share_back_deliveries_stuck,
 )
-from peerassist.assists.invitations import invitations_deliver, invitations_waiting
+from peerassist.assists.planning.invitations import invitations_deliver, invitations_waiting
 
 
 class Command(BaseCommand):

@@ -15,9 +15,7 @@ from django.utils.formats import date_format
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import User
 from peerassist.assists.access import assist_can_plan
-from peerassist.assists.agenda import agenda_host_presentation_minutes
 from peerassist.assists.lifecycle import ALLOWED
-from peerassist.assists.logistics import ChecklistItem, logistics_checklist, logistics_ticks
 from peerassist.assists.models import (
     AgendaItem,
     Attachment,
@@ -26,11 +24,17 @@ from peerassist.assists.models import (
     Status,
     StatusChange,
 )
-from peerassist.assists.planning_checks import (
+from peerassist.assists.planning.agenda import agenda_host_presentation_minutes
+from peerassist.assists.planning.checks import (
     PlanFacts,
     PlanWarning,
     open_decisions_list,
     plan_warnings,
+)
+from peerassist.assists.planning.logistics import (
+    ChecklistItem,
+    logistics_checklist,
+    logistics_ticks,
 )
 from peerassist.projects.models import LearningNeed
 

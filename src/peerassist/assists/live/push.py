@@ -14,8 +14,8 @@ import json
 from collections.abc import Hashable
 from typing import Any
 
+from peerassist.assists.live.selectors import note_for_viewer
 from peerassist.assists.models import Participant
-from peerassist.assists.selectors import note_for_viewer
 
 PEOPLE_KEYS = ("author", "spoken_by", "captured_by")
 MEMO_KEY = "_texts"

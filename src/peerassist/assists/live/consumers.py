@@ -19,12 +19,12 @@ from peerassist.accounts.actors import Actor
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_in_session
-from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live import services
+from peerassist.assists.live.push import VersionOrder, event_text
+from peerassist.assists.live.selectors import presence_state
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.permissions import live_participant
-from peerassist.assists.push import VersionOrder, event_text
-from peerassist.assists.selectors import presence_state
 from peerassist.core.broadcast import assist_group
 from peerassist.core.errors import DomainError
 

@@ -18,6 +18,20 @@ from django.utils import timezone
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import User
 from peerassist.assists import lifecycle
+from peerassist.assists.live.phases import (
+    STATUS_ON_ENTER,
+    phase_next,
+    phase_previous,
+    phase_validate,
+)
+from peerassist.assists.live.pid_guard import pid_findings, pid_summary
+from peerassist.assists.live.selectors import (
+    board_learning_needs,
+    controls_wire,
+    note_wire,
+    participant_wire,
+    presence_state,
+)
 from peerassist.assists.models import (
     AgendaItem,
     Note,
@@ -36,15 +50,6 @@ from peerassist.assists.permissions import (
     ensure_participant,
     is_facilitator,
     live_participant,
-)
-from peerassist.assists.phases import STATUS_ON_ENTER, phase_next, phase_previous, phase_validate
-from peerassist.assists.pid_guard import pid_findings, pid_summary
-from peerassist.assists.selectors import (
-    board_learning_needs,
-    controls_wire,
-    note_wire,
-    participant_wire,
-    presence_state,
 )
 from peerassist.assists.versions import version_take
 from peerassist.core.broadcast import broadcast_on_commit
@@ -540,7 +545,7 @@ def presence_heartbeat(*, assist: PeerAssist, channel_name: str) -> None:
     """Keep this socket's seat fresh, and sweep seats left behind by dead processes."""
     now = timezone.now()
     PresenceSeat.objects.filter(channel_name=channel_name).update(last_seen=now)
-    from peerassist.assists.selectors import PRESENCE_STALE_AFTER
+    from peerassist.assists.live.selectors import PRESENCE_STALE_AFTER
 
     stale = PresenceSeat.objects.filter(assist=assist, last_seen__lt=now - PRESENCE_STALE_AFTER)
     if stale.delete()[0]:

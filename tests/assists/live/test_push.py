@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from peerassist.assists import services
+from peerassist.assists.live import services
+from peerassist.assists.live.push import MEMO_KEY, event_text
+from peerassist.assists.live.selectors import note_wire
 from peerassist.assists.models import Phase
-from peerassist.assists.push import MEMO_KEY, event_text
-from peerassist.assists.selectors import note_wire
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
