@@ -253,7 +253,7 @@ def test_the_pages_pid_check_agrees_with_the_servers(
 ) -> None:
     """The board's instant warning finds the same kinds of data as assists/live/pid_guard.py."""
     from peerassist.assists.live.pid_guard import LABELS
-    from tests.assists.test_pid_guard import CATCHES, PASSES
+    from tests.assists.live.test_pid_guard import CATCHES, PASSES
 
     page = open_board(new_page, HOST_LEAD, assist_id)
     samples = [text for text, _ in CATCHES] + PASSES

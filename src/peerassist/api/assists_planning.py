@@ -19,10 +19,11 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
-from peerassist.assists.access import AssistNeed, access_peer_assist, participant_for
+from peerassist.assists.access import AssistNeed, access_peer_assist
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.models import Status as AssistStatus
+from peerassist.assists.participants import participant_of
 from peerassist.assists.planning import agenda as agenda_services
 from peerassist.assists.planning import invitations, logistics, services
 from peerassist.assists.planning.selectors import PlanPresenter, plan_overview
@@ -518,7 +519,7 @@ def rsvp(request: HttpRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any
         return _participant_out(
             services.colleague_reply(assist=assist, user=actor, rsvp=payload.rsvp)
         )
-    visitor = participant_for(actor, assist) if isinstance(actor, Guest) else None
+    visitor = participant_of(actor, assist) if isinstance(actor, Guest) else None
     if visitor is None:
         raise Forbidden("Only an invited visitor replies here.", code="not_a_guest")
     return _participant_out(

@@ -255,9 +255,10 @@ async def _push(assist_id: int, version: int) -> None:
 
     from peerassist.core.broadcast import assist_group
 
-    event = {"type": "phase.changed", "version": version, "phase": "ask", "_private": False}
+    event = {"type": "phase.changed", "version": version, "phase": "ask"}
     await get_channel_layer().group_send(
-        assist_group(assist_id), {"type": "assist.event", "event": event}
+        assist_group(assist_id),
+        {"type": "assist.event", "event": event, "context": {"private_writing": False}},
     )
 
 

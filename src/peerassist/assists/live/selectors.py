@@ -19,6 +19,7 @@ from peerassist.assists.models import (
     PresenceSeat,
     Status,
 )
+from peerassist.assists.participants import participant_pick
 from peerassist.projects.models import LearningNeed
 
 # --- Live board (issue 4) ----------------------------------------------------------------------
@@ -178,11 +179,11 @@ def board_state(
     presence seats, and the actor's memberships (cached per request).
     """
     from peerassist.assists.live.phases import guidance_for
-    from peerassist.assists.permissions import note_write_refusal, pick_participant
+    from peerassist.assists.permissions import note_write_refusal
 
     participants = list(Participant.objects.filter(assist=assist))
     people = {p.pk: p for p in participants}
-    viewer = pick_participant(
+    viewer = participant_pick(
         [
             p
             for p in participants

@@ -24,6 +24,7 @@ from peerassist.assists.models import (
     Status,
     StatusChange,
 )
+from peerassist.assists.participants import role_rank
 from peerassist.assists.planning.agenda import agenda_host_presentation_minutes
 from peerassist.assists.planning.checks import (
     PlanFacts,
@@ -39,15 +40,6 @@ from peerassist.assists.planning.logistics import (
 from peerassist.projects.models import LearningNeed
 
 Role = Participant.Role
-ROLE_ORDER = [
-    Role.FACILITATOR,
-    Role.HOST_LEAD,
-    Role.HOST_MEMBER,
-    Role.NOTE_TAKER,
-    Role.SPONSOR,
-    Role.VISITOR,
-    Role.OBSERVER,
-]
 
 
 @dataclass
@@ -263,8 +255,7 @@ class PlanPresenter:
     @property
     def participants(self) -> list[ParticipantRow]:
         rows = []
-        order = {role: i for i, role in enumerate(ROLE_ORDER)}
-        for p in sorted(self.overview.participants, key=lambda p: (order[Role(p.role)], p.pk)):
+        for p in sorted(self.overview.participants, key=lambda p: (role_rank(p.role), p.pk)):
             guest = p.guest
             if guest is not None:
                 if guest.revoked_at is not None:

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerassist.accounts.models import Guest, User
-from peerassist.assists.access import AssistNeed, access_peer_assist, participant_for
+from peerassist.assists.access import AssistNeed, access_peer_assist
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import PeerAssist
+from peerassist.assists.participants import participant_of
 from peerassist.assists.planning import agenda as agenda_services
 from peerassist.assists.planning import invitations, logistics, services
 from peerassist.assists.planning.briefing import briefing_pdf
@@ -567,7 +568,7 @@ def invitation(request: HttpRequest, assist_id: int) -> HttpResponse:
     if isinstance(actor, User):
         return redirect(_plan_url(assist))
     assert isinstance(actor, Guest)
-    participant = participant_for(actor, assist)
+    participant = participant_of(actor, assist)
     if participant is None:
         raise Http404("No such invitation.")
     initial = {"rsvp": participant.rsvp, "consent": actor.consent_given_at is not None}
