@@ -6,6 +6,8 @@ with ``broadcast_on_commit``. What only the server needs to shape an event for e
 (whether private writing was on) travels beside the event on the channel-layer message, never
 inside it, so nothing server-side can reach a browser by accident.
 
+Plain pydantic models, not ninja ``Schema``s: ninja's Django-aware validator made building
+one event ten times slower, and these are built on every write.
 Field order is the order of the JSON on the wire; the answers and frames stay byte for byte
 what they were when these were plain dicts, so keep new fields at the end.
 ``event_table()`` renders the table docs/realtime.md holds (tests/assists/live/test_events.py
@@ -17,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from ninja import Schema
+from pydantic import BaseModel
 
 from peerassist.core.broadcast import broadcast_on_commit
 
 # --- payloads ---------------------------------------------------------------------------------
 
 
-class Person(Schema):
+class Person(BaseModel):
     """A participant as everybody on the board may see them."""
 
     id: int
@@ -41,7 +43,7 @@ class PresentPerson(Person):
     done: bool
 
 
-class Presence(Schema):
+class Presence(BaseModel):
     """Who has the board open (on any process), how many only watch, how many are typing."""
 
     here: list[PresentPerson]
@@ -49,14 +51,14 @@ class Presence(Schema):
     typing: int
 
 
-class Timer(Schema):
+class Timer(BaseModel):
     agenda_item_id: int | None
     running: bool
     ends_at: str | None
     paused_seconds: int | None
 
 
-class Controls(Schema):
+class Controls(BaseModel):
     """The facilitator's controls."""
 
     anonymous: bool
@@ -67,7 +69,7 @@ class Controls(Schema):
     timer: Timer
 
 
-class NoteWire(Schema):
+class NoteWire(BaseModel):
     """The whole note, as every server process sees it: never sent to a browser as is
     (``selectors.note_for_viewer`` shapes it for each viewer first)."""
 
@@ -95,7 +97,7 @@ class NoteView(NoteWire):
     spoken_by_me: bool
 
 
-class NoteGone(Schema):
+class NoteGone(BaseModel):
     """A deleted note, or a hidden one for anybody but the facilitator and its people."""
 
     id: int
@@ -104,7 +106,7 @@ class NoteGone(Schema):
     deleted: Literal[True]
 
 
-class NoteWithheld(Schema):
+class NoteWithheld(BaseModel):
     """Somebody else's note under private writing."""
 
     id: int
@@ -117,7 +119,7 @@ class NoteWithheld(Schema):
 NoteForViewer = NoteView | NoteWithheld | NoteGone
 
 
-class ThemeWire(Schema):
+class ThemeWire(BaseModel):
     """An analysis theme."""
 
     id: int
@@ -127,7 +129,7 @@ class ThemeWire(Schema):
     version: int
 
 
-class VotingWire(Schema):
+class VotingWire(BaseModel):
     status: str
     budget: int
     max_per_theme: int
@@ -136,7 +138,7 @@ class VotingWire(Schema):
 # --- events (server → client) -----------------------------------------------------------------
 
 
-class LiveEvent(Schema):
+class LiveEvent(BaseModel):
     """An event pushed to every socket on a peer assist's board; ``type`` names it.
 
     ``sent_by`` says which code sends it, for the table in docs/realtime.md.
@@ -397,54 +399,54 @@ def frame(event: LiveEvent) -> dict[str, Any]:
 # --- answers of the live API (api/assists_live.py) --------------------------------------------
 
 
-class NoteAnswer(Schema):
+class NoteAnswer(BaseModel):
     """The note as this viewer sees it, and the version of the write that made it."""
 
     note: NoteForViewer
     version: int
 
 
-class VersionAnswer(Schema):
+class VersionAnswer(BaseModel):
     version: int
 
 
-class PhaseAnswer(Schema):
+class PhaseAnswer(BaseModel):
     phase: str
     status: str
     version: int
 
 
-class ControlsAnswer(Schema):
+class ControlsAnswer(BaseModel):
     controls: Controls
     version: int
 
 
-class DoneAnswer(Schema):
+class DoneAnswer(BaseModel):
     done: bool
 
 
-class TakeawayAnswer(Schema):
+class TakeawayAnswer(BaseModel):
     takeaway: str
     version: int
 
 
-class ClosingAnswer(Schema):
+class ClosingAnswer(BaseModel):
     host_thanks: str
     action_list_due: dt.date | None
     version: int
 
 
-class PhaseOption(Schema):
+class PhaseOption(BaseModel):
     value: str
     label: str
 
 
-class WriteRefusal(Schema):
+class WriteRefusal(BaseModel):
     code: str
     detail: str
 
 
-class Me(Schema):
+class Me(BaseModel):
     """The viewer on this board: their record, role and what they may do now."""
 
     participant: Person | None
@@ -458,18 +460,18 @@ class Me(Schema):
     takeaway: str
 
 
-class Guidance(Schema):
+class Guidance(BaseModel):
     now: str
     next: str
 
 
-class BoardNeed(Schema):
+class BoardNeed(BaseModel):
     id: int
     question: str
     priority: str
 
 
-class BoardAgendaItem(Schema):
+class BoardAgendaItem(BaseModel):
     id: int
     title: str
     phase: str
@@ -477,18 +479,18 @@ class BoardAgendaItem(Schema):
     lead: str
 
 
-class BoardTakeaway(Schema):
+class BoardTakeaway(BaseModel):
     participant_id: int
     name: str
     text: str
 
 
-class Closing(Schema):
+class Closing(BaseModel):
     host_thanks: str
     action_list_due: str | None
 
 
-class BoardState(Schema):
+class BoardState(BaseModel):
     """The board as one viewer may see it (``since``: only notes changed after it)."""
 
     id: int
