@@ -3,6 +3,7 @@ with the live API's OpenAPI document, and byte for byte with the answers they re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
 from ninja.renderers import JSONRenderer
@@ -152,16 +153,18 @@ def test_write_answers_keep_their_keys_in_order(live: Live) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_note_event_on_the_channel_layer_carries_nothing_server_side(live: Live) -> None:
+async def test_a_note_event_on_the_channel_layer_carries_nothing_server_side(live: Live) -> None:
     """What the service sends validates as its type; private writing rides beside it."""
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(assist_group(live.assist.pk), channel)
-    live.set(phase=Phase.ASK, private_writing=True)
-    services.note_create(
+    channel = await layer.new_channel()
+    await layer.group_add(assist_group(live.assist.pk), channel)
+    await database_sync_to_async(live.set)(phase=Phase.ASK, private_writing=True)
+    await database_sync_to_async(services.note_create)(
         actor=live.visitor, assist=live.assist, client_id=uuid.uuid4(), text="Ask the pharmacist"
     )
-    message = async_to_sync(layer.receive)(channel)
+    async with asyncio.timeout(10):
+        message = await layer.receive(channel)
+    await layer.group_discard(assist_group(live.assist.pk), channel)
     assert message["context"] == {"private_writing": True}
     event = events.NoteCreated.model_validate(message["event"])
     assert event.model_dump() == message["event"]
