@@ -5,7 +5,7 @@
 const root = document.getElementById("pa-board");
 
 // ---------------------------------------------------------------------------------------
-// Patient-identifiable data: the same patterns as assists/pid_guard.py, for an instant
+// Patient-identifiable data: the same patterns as assists/live/pid_guard.py, for an instant
 // warning. The server check is the one that counts; nothing is sent anywhere else.
 
 const PID_LABELS = {

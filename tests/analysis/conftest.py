@@ -86,11 +86,12 @@ def an(org: Organisation, other_org: Organisation) -> Analysis:
 
 @pytest.fixture
 def events(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
-    """Events the analysis services queued for broadcast (after commit)."""
+    """Events the analysis services queued for broadcast (after commit), as the dicts that go
+    on the channel layer (``assists.live.events.emit``)."""
     sent: list[dict] = []
     monkeypatch.setattr(
-        "peerassist.analysis.services.broadcast_on_commit",
-        lambda assist_id, event: sent.append(event),
+        "peerassist.assists.live.events.broadcast_on_commit",
+        lambda assist_id, event, **context: sent.append(event),
     )
     return sent
 

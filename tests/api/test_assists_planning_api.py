@@ -11,9 +11,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from peerassist.assists.agenda import agenda_apply_template
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist, StatusChange
-from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from peerassist.assists.planning.agenda import agenda_apply_template
+from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
 from tests.conftest import ApiClient
 from tests.factories import ParticipantFactory
 

@@ -29,7 +29,7 @@ def assist_id(server_stack: ServerStack, server: Any) -> int:
         "shell",
         "-c",
         "from peerassist.assists.models import PeerAssist; "
-        "from peerassist.assists.demo_live import LIVE_TITLE; "
+        "from peerassist.assists.live.demo import LIVE_TITLE; "
         "print(PeerAssist.objects.get(title=LIVE_TITLE).pk)",
     )
     return int(out.strip().splitlines()[-1])
@@ -251,9 +251,9 @@ def test_the_board_says_it_needs_javascript(server: Any, assist_id: int) -> None
 def test_the_pages_pid_check_agrees_with_the_servers(
     new_page: Callable[..., Any], assist_id: int
 ) -> None:
-    """The board's instant warning finds the same kinds of data as assists/pid_guard.py."""
-    from peerassist.assists.pid_guard import LABELS
-    from tests.assists.test_pid_guard import CATCHES, PASSES
+    """The board's instant warning finds the same kinds of data as assists/live/pid_guard.py."""
+    from peerassist.assists.live.pid_guard import LABELS
+    from tests.assists.live.test_pid_guard import CATCHES, PASSES
 
     page = open_board(new_page, HOST_LEAD, assist_id)
     samples = [text for text, _ in CATCHES] + PASSES

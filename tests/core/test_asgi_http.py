@@ -16,8 +16,8 @@ from channels.db import database_sync_to_async
 
 from peerassist.assists.models import Note, Phase
 from peerassist.config.asgi import application
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
-from tests.assists.test_live_consumer import cookie_for, open_as, receive_until
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.test_live_consumer import cookie_for, open_as, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,22 +21,14 @@ from peerassist.accounts.models import User
 from peerassist.analysis.models import Action, CfirConstruct, Determinant, Theme
 from peerassist.assists.access import AssistNeed, access_peer_assist
 from peerassist.assists.models import Note, Participant, PeerAssist, Status
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import HOST_TEAM
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import Forbidden, NotFound
 from peerassist.projects.models import ProjectMember
 
 Role = Participant.Role
-HOST_TEAM_ROLES = {Role.FACILITATOR, Role.HOST_LEAD, Role.HOST_MEMBER, Role.NOTE_TAKER}
-# Most capable first: a person with several roles acts in the most capable one.
-ROLE_RANK = [
-    Role.FACILITATOR,
-    Role.HOST_LEAD,
-    Role.HOST_MEMBER,
-    Role.NOTE_TAKER,
-    Role.SPONSOR,
-    Role.VISITOR,
-    Role.OBSERVER,
-]
+HOST_TEAM_ROLES = HOST_TEAM  # one host team for the board and the analysis
 READ_ONLY_STATUSES = {Status.CLOSED}
 
 
@@ -69,22 +61,10 @@ class AnalysisAccess:
         )
 
 
-def _participant(actor: Actor | None, assist: PeerAssist) -> Participant | None:
-    if actor is None:
-        return None
-    if isinstance(actor, User):
-        rows = list(Participant.objects.filter(assist=assist, user=actor))
-    else:
-        rows = list(Participant.objects.filter(assist=assist, guest=actor))
-    if not rows:
-        return None
-    return min(rows, key=lambda p: ROLE_RANK.index(Role(p.role)))
-
-
 def analysis_access(actor: Actor | None, assist_id: object) -> AnalysisAccess:
     """The peer assist's analysis as this actor sees it; NotFound outside their reach."""
     assist = access_peer_assist(actor, ensure_id(assist_id, "peer assist"), need=AssistNeed.VIEW)
-    participant = _participant(actor, assist)
+    participant = participant_of(actor, assist)
     open_for_work = assist.status not in READ_ONLY_STATUSES
     in_host_roles = participant is not None and participant.role in HOST_TEAM_ROLES
     project_member = (

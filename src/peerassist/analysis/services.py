@@ -40,9 +40,9 @@ from peerassist.analysis.models import (
     Valence,
     Vote,
 )
+from peerassist.assists.live import events
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.versions import version_take
-from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import ProjectMember
 
@@ -62,8 +62,12 @@ def _lock(assist: PeerAssist) -> PeerAssist:
     return assist
 
 
-def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
-    broadcast_on_commit(assist.pk, event)
+def _emit(assist: PeerAssist, event: events.AnalysisEvent) -> None:
+    events.emit(assist.pk, event)
+
+
+def _theme(theme: Theme) -> events.ThemeWire:
+    return events.ThemeWire(**theme_wire(theme))
 
 
 def _clean_text(value: object, *, what: str, limit: int, required: bool = True) -> str:
@@ -160,15 +164,8 @@ def _emit_placed(assist: PeerAssist, note_ids: list[int], theme: Theme | None) -
     if not note_ids:
         return
     version = version_take(assist)
-    _emit(
-        assist,
-        {
-            "type": "note.placed",
-            "version": version,
-            "note_ids": note_ids,
-            "theme_id": theme.pk if theme is not None else None,
-        },
-    )
+    theme_id = theme.pk if theme is not None else None
+    _emit(assist, events.NotePlaced(version=version, note_ids=note_ids, theme_id=theme_id))
 
 
 def _ensure_not_voting(assist: PeerAssist, what: str) -> None:
@@ -194,7 +191,7 @@ def theme_create(
     )
     theme.version = version_take(assist)
     theme.save(update_fields=["version"])
-    _emit(assist, {"type": "theme.created", "version": theme.version, "theme": theme_wire(theme)})
+    _emit(assist, events.ThemeCreated(version=theme.version, theme=_theme(theme)))
     _emit_placed(assist, _place(assist, notes, theme, access.participant), theme)
     return theme
 
@@ -219,7 +216,7 @@ def theme_update(
         return theme
     theme.version = version_take(assist)
     theme.save(update_fields=[*fields, "version", "updated_at"])
-    _emit(assist, {"type": "theme.updated", "version": theme.version, "theme": theme_wire(theme)})
+    _emit(assist, events.ThemeUpdated(version=theme.version, theme=_theme(theme)))
     return theme
 
 
@@ -233,10 +230,7 @@ def theme_delete(*, access: AnalysisAccess, theme: Theme) -> int:
     theme_id = theme.pk
     theme.delete()
     version = version_take(assist)
-    _emit(
-        assist,
-        {"type": "theme.deleted", "version": version, "theme_id": theme_id, "note_ids": note_ids},
-    )
+    _emit(assist, events.ThemeDeleted(version=version, theme_id=theme_id, note_ids=note_ids))
     return version
 
 
@@ -261,10 +255,7 @@ def theme_merge(*, access: AnalysisAccess, source: Theme, target: Theme) -> Them
     source_id = source.pk
     source.delete()
     version = version_take(assist)
-    _emit(
-        assist,
-        {"type": "theme.deleted", "version": version, "theme_id": source_id, "note_ids": []},
-    )
+    _emit(assist, events.ThemeDeleted(version=version, theme_id=source_id, note_ids=[]))
     _emit_placed(assist, moved, target)
     return target
 
@@ -303,7 +294,7 @@ def theme_reorder(*, access: AnalysisAccess, theme_ids: Sequence[int | str]) -> 
             theme.save(update_fields=["order", "version", "updated_at"])
         ordered.append(theme)
     for theme in ordered:
-        _emit(assist, {"type": "theme.updated", "version": version, "theme": theme_wire(theme)})
+        _emit(assist, events.ThemeUpdated(version=version, theme=_theme(theme)))
     return ordered
 
 
@@ -457,18 +448,10 @@ def _positive(value: object, *, what: str, low: int, high: int) -> int:
 
 def _voting_event(assist: PeerAssist, settings: AnalysisSettings) -> None:
     version = version_take(assist)
-    _emit(
-        assist,
-        {
-            "type": "voting.changed",
-            "version": version,
-            "voting": {
-                "status": settings.voting,
-                "budget": settings.vote_budget,
-                "max_per_theme": settings.max_per_theme,
-            },
-        },
+    voting = events.VotingWire(
+        status=settings.voting, budget=settings.vote_budget, max_per_theme=settings.max_per_theme
     )
+    _emit(assist, events.VotingChanged(version=version, voting=voting))
 
 
 @transaction.atomic
@@ -625,10 +608,7 @@ def determinant_create(
     determinant.constructs.set(constructs)
     determinant.evidence.set(evidence)
     version = version_take(assist)
-    _emit(
-        assist,
-        {"type": "determinant.created", "version": version, "determinant_id": determinant.pk},
-    )
+    _emit(assist, events.DeterminantCreated(version=version, determinant_id=determinant.pk))
     return determinant
 
 
@@ -639,7 +619,7 @@ def determinant_delete(*, access: AnalysisAccess, determinant: Determinant) -> i
     pk = determinant.pk
     determinant.delete()
     version = version_take(assist)
-    _emit(assist, {"type": "determinant.deleted", "version": version, "determinant_id": pk})
+    _emit(assist, events.DeterminantDeleted(version=version, determinant_id=pk))
     return version
 
 
@@ -773,7 +753,7 @@ def action_create(
         completed_at=timezone.now() if status == Action.Status.DONE else None,
     )
     version = version_take(assist)
-    _emit(assist, {"type": "action.created", "version": version, "action_id": action.pk})
+    _emit(assist, events.ActionCreated(version=version, action_id=action.pk))
     return action
 
 
@@ -846,5 +826,5 @@ def action_update(*, actor: Actor | None, action: Action, **changes: object) -> 
     if action.assist_id is not None:
         assist = _lock(action.assist)  # type: ignore[arg-type]
         version = version_take(assist)
-        _emit(assist, {"type": "action.updated", "version": version, "action_id": action.pk})
+        _emit(assist, events.ActionUpdated(version=version, action_id=action.pk))
     return action

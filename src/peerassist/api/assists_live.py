@@ -15,11 +15,21 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
-from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live import services
+from peerassist.assists.live.events import (
+    BoardState,
+    ClosingAnswer,
+    ControlsAnswer,
+    DoneAnswer,
+    NoteAnswer,
+    PhaseAnswer,
+    TakeawayAnswer,
+    VersionAnswer,
+)
+from peerassist.assists.live.selectors import board_state, controls_wire, note_for_viewer, note_wire
 from peerassist.assists.models import Note, Participant, PeerAssist
-from peerassist.assists.permissions import live_participant
-from peerassist.assists.selectors import board_state, controls_wire, note_for_viewer, note_wire
+from peerassist.assists.participants import participant_of
 from peerassist.core.errors import Invalid
 
 router = Router(tags=["live board"])
@@ -94,12 +104,14 @@ def _note_out(
     already knows it (the author of a note just added).
     """
     if viewer is None:
-        viewer = live_participant(request.auth, assist)  # type: ignore[attr-defined]
+        viewer = participant_of(request.auth, assist)  # type: ignore[attr-defined]
     shaped = note_for_viewer(note_wire(note), viewer, private_writing=assist.private_writing)
     return {"note": shaped, "version": assist.version}
 
 
-@router.post("/{assist_id}/notes", response={200: dict, 201: dict}, summary="Add a note")
+@router.post(
+    "/{assist_id}/notes", response={200: NoteAnswer, 201: NoteAnswer}, summary="Add a note"
+)
 def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     """201 with the new note; 200 with the same note when ``client_id`` was seen before."""
     assist = _assist(request, assist_id)
@@ -118,7 +130,7 @@ def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[di
     return Status(201 if created else 200, _note_out(request, assist, note, note.author))
 
 
-@router.patch("/{assist_id}/notes/{note_id}", response=dict, summary="Change or hide a note")
+@router.patch("/{assist_id}/notes/{note_id}", response=NoteAnswer, summary="Change or hide a note")
 def note_change(
     request: HttpRequest, assist_id: int, note_id: int, payload: NotePatch
 ) -> dict[str, Any]:
@@ -138,7 +150,7 @@ def note_change(
     return _note_out(request, assist, note)
 
 
-@router.delete("/{assist_id}/notes/{note_id}", response=dict, summary="Delete a note")
+@router.delete("/{assist_id}/notes/{note_id}", response=VersionAnswer, summary="Delete a note")
 def note_remove(request: HttpRequest, assist_id: int, note_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     version = services.note_delete(actor=request.auth, assist=assist, note_id=note_id)  # type: ignore[attr-defined]
@@ -147,7 +159,7 @@ def note_remove(request: HttpRequest, assist_id: int, note_id: int) -> dict[str,
 
 @router.post(
     "/{assist_id}/notes/{note_id}/confirm",
-    response=dict,
+    response=NoteAnswer,
     summary="Confirm (or correct) a note taken on your behalf",
 )
 def note_confirm(
@@ -164,7 +176,7 @@ def note_confirm(
     return _note_out(request, assist, note)
 
 
-@router.get("/{assist_id}/board", response=dict, summary="The board, or what changed since N")
+@router.get("/{assist_id}/board", response=BoardState, summary="The board, or what changed since N")
 def board(request: HttpRequest, assist_id: int, since: int | None = None) -> dict[str, Any]:
     if since is not None and since < 0:
         raise Invalid("“since” must be a version number, 0 or more.")
@@ -172,7 +184,7 @@ def board(request: HttpRequest, assist_id: int, since: int | None = None) -> dic
     return board_state(assist, request.auth, since=since)  # type: ignore[attr-defined]
 
 
-@router.post("/{assist_id}/phase", response=dict, summary="Move the phase (facilitator)")
+@router.post("/{assist_id}/phase", response=PhaseAnswer, summary="Move the phase (facilitator)")
 def phase(request: HttpRequest, assist_id: int, payload: PhaseIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     actor = request.auth  # type: ignore[attr-defined]
@@ -192,7 +204,7 @@ def phase(request: HttpRequest, assist_id: int, payload: PhaseIn) -> dict[str, A
     return {"phase": assist.phase, "status": assist.status, "version": assist.version}
 
 
-@router.patch("/{assist_id}/controls", response=dict, summary="Facilitator controls")
+@router.patch("/{assist_id}/controls", response=ControlsAnswer, summary="Facilitator controls")
 def controls(request: HttpRequest, assist_id: int, payload: ControlsIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -200,7 +212,7 @@ def controls(request: HttpRequest, assist_id: int, payload: ControlsIn) -> dict[
     return {"controls": controls_wire(assist), "version": assist.version}
 
 
-@router.post("/{assist_id}/presence", response=dict, summary="Say you are done (or not)")
+@router.post("/{assist_id}/presence", response=DoneAnswer, summary="Say you are done (or not)")
 def presence(request: HttpRequest, assist_id: int, payload: PresenceIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     participant = services.participant_done_set(
@@ -211,7 +223,7 @@ def presence(request: HttpRequest, assist_id: int, payload: PresenceIn) -> dict[
     return {"done": participant.is_done}
 
 
-@router.post("/{assist_id}/takeaway", response=dict, summary="What you will take away")
+@router.post("/{assist_id}/takeaway", response=TakeawayAnswer, summary="What you will take away")
 def takeaway(request: HttpRequest, assist_id: int, payload: TakeawayIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     participant = services.takeaway_set(actor=request.auth, assist=assist, text=payload.text)  # type: ignore[attr-defined]
@@ -219,7 +231,9 @@ def takeaway(request: HttpRequest, assist_id: int, payload: TakeawayIn) -> dict[
     return {"takeaway": participant.takeaway, "version": assist.version}
 
 
-@router.post("/{assist_id}/close", response=dict, summary="Host thanks and action-list date")
+@router.post(
+    "/{assist_id}/close", response=ClosingAnswer, summary="Host thanks and action-list date"
+)
 def closing(request: HttpRequest, assist_id: int, payload: ClosingIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     assist = services.closing_set(

@@ -19,13 +19,14 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
-from peerassist.assists import agenda as agenda_services
-from peerassist.assists import invitations, logistics, services_planning
-from peerassist.assists.access import AssistNeed, access_peer_assist, participant_for
+from peerassist.assists.access import AssistNeed, access_peer_assist
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.models import Status as AssistStatus
-from peerassist.assists.planning import PlanPresenter, plan_overview
+from peerassist.assists.participants import participant_of
+from peerassist.assists.planning import agenda as agenda_services
+from peerassist.assists.planning import invitations, logistics, services
+from peerassist.assists.planning.selectors import PlanPresenter, plan_overview
 from peerassist.core.errors import Forbidden, Invalid
 from peerassist.projects.access import ProjectNeed, access_project
 
@@ -309,8 +310,8 @@ def _attachment_out(a: Attachment) -> dict[str, Any]:
     }
 
 
-def _fields(data: dict[str, Any]) -> services_planning.PlanFields:
-    return services_planning.PlanFields(**data)
+def _fields(data: dict[str, Any]) -> services.PlanFields:
+    return services.PlanFields(**data)
 
 
 # --- The plan ---------------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def assist_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[st
     user = _user(request)
     project = access_project(user, payload.project_id, need=ProjectNeed.EDIT)
     data = payload.dict(exclude={"project_id"})
-    assist = services_planning.assist_create(project=project, by_user=user, fields=_fields(data))
+    assist = services.assist_create(project=project, by_user=user, fields=_fields(data))
     return Status(201, _assist_out(assist, user))
 
 
@@ -355,7 +356,7 @@ def assist_patch(request: HttpRequest, assist_id: int, payload: PlanPatch) -> di
             if v is not None or k in nullable
         }
     )
-    assist = services_planning.assist_update(assist=assist, fields=_fields(current))
+    assist = services.assist_update(assist=assist, fields=_fields(current))
     return _assist_out(assist, request.auth)  # type: ignore[attr-defined]
 
 
@@ -437,11 +438,11 @@ def participants_add(
 ) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if payload.user_id is not None:
-        participant = services_planning.participant_add_colleague(
+        participant = services.participant_add_colleague(
             assist=assist, user_id=payload.user_id, role=payload.role, experience=payload.experience
         )
     elif payload.name or payload.email:
-        participant = services_planning.participant_add_guest(
+        participant = services.participant_add_guest(
             assist=assist,
             name=payload.name,
             email=payload.email,
@@ -465,7 +466,7 @@ def participants_add(
 )
 def participants_remove(request: HttpRequest, assist_id: int, participant_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
-    services_planning.participant_remove(assist=assist, participant_id=participant_id)
+    services.participant_remove(assist=assist, participant_id=participant_id)
     return Status(204, None)
 
 
@@ -516,15 +517,13 @@ def rsvp(request: HttpRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any
     assist = access_peer_assist(actor, assist_id)
     if isinstance(actor, User):
         return _participant_out(
-            services_planning.colleague_reply(assist=assist, user=actor, rsvp=payload.rsvp)
+            services.colleague_reply(assist=assist, user=actor, rsvp=payload.rsvp)
         )
-    visitor = participant_for(actor, assist) if isinstance(actor, Guest) else None
+    visitor = participant_of(actor, assist) if isinstance(actor, Guest) else None
     if visitor is None:
         raise Forbidden("Only an invited visitor replies here.", code="not_a_guest")
     return _participant_out(
-        services_planning.invitation_reply(
-            participant=visitor, rsvp=payload.rsvp, consent=payload.consent
-        )
+        services.invitation_reply(participant=visitor, rsvp=payload.rsvp, consent=payload.consent)
     )
 
 
@@ -617,13 +616,11 @@ def attachments_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any
 def attachments_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 64 * 1024:
-        raise services_planning.TooLarge(services_planning.upload_limit_message())
+        raise services.TooLarge(services.upload_limit_message())
     upload = request.FILES.get("file")
     if upload is None:
         raise Invalid("Send the file as multipart form data in the field 'file'.", code="no_file")
-    attachment = services_planning.attachment_add(
-        assist=assist, by_user=_user(request), upload=upload
-    )
+    attachment = services.attachment_add(assist=assist, by_user=_user(request), upload=upload)
     return Status(201, _attachment_out(attachment))
 
 
@@ -632,7 +629,7 @@ def attachments_add(request: HttpRequest, assist_id: int) -> Status[dict[str, An
 )
 def attachments_delete(request: HttpRequest, assist_id: int, attachment_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
-    services_planning.attachment_delete(assist=assist, attachment_id=attachment_id)
+    services.attachment_delete(assist=assist, attachment_id=attachment_id)
     return Status(204, None)
 
 

@@ -58,12 +58,3 @@ def assist_can_plan(actor: Actor | None, assist: PeerAssist) -> bool:
     if assist.project.members.filter(user=actor).exists():
         return True
     return assist.participants.filter(user=actor, role=Participant.Role.FACILITATOR).exists()
-
-
-def participant_for(actor: Actor | None, assist: PeerAssist) -> Participant | None:
-    """The actor's participant record in this peer assist (the first role, if several)."""
-    if isinstance(actor, Guest):
-        return assist.participants.filter(guest=actor).first()
-    if isinstance(actor, User):
-        return assist.participants.filter(user=actor).order_by("id").first()
-    return None

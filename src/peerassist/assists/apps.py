@@ -7,8 +7,8 @@ class AssistsConfig(AppConfig):
 
     def ready(self) -> None:
         from peerassist.accounts.guests import register_guest_landing
-        from peerassist.assists.home import invitations_home_section
-        from peerassist.assists.views_planning import guest_landing
+        from peerassist.assists.planning.home import invitations_home_section
+        from peerassist.assists.planning.views import guest_landing
         from peerassist.core.home import register_home_section
 
         # An admitted guest lands on their invitation page (purpose, agenda, consent, reply).

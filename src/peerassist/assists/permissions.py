@@ -11,44 +11,16 @@
 
 from __future__ import annotations
 
-from peerassist.accounts.actors import Actor
-from peerassist.accounts.models import Guest, User
 from peerassist.assists.lifecycle import BOARD_OPEN
 from peerassist.assists.models import Note, Participant, PeerAssist, Phase
 from peerassist.core.errors import Forbidden
 
 Role = Participant.Role
 
-# Higher first: a person with several roles acts in the most capable one.
-ROLE_RANK = [
-    Role.FACILITATOR,
-    Role.HOST_LEAD,
-    Role.HOST_MEMBER,
-    Role.NOTE_TAKER,
-    Role.SPONSOR,
-    Role.VISITOR,
-    Role.OBSERVER,
-]
 HOST_TEAM = {Role.FACILITATOR, Role.HOST_LEAD, Role.HOST_MEMBER, Role.NOTE_TAKER}
 VISITING = {Role.VISITOR, Role.SPONSOR}
 # Phases in which the visiting team adds and edits notes.
 VISITOR_WRITE_PHASES = {Phase.WELCOME, Phase.TELL, Phase.ASK}
-
-
-def pick_participant(participants: list[Participant]) -> Participant | None:
-    """The most capable of one person's participant records."""
-    if not participants:
-        return None
-    return min(participants, key=lambda p: ROLE_RANK.index(Role(p.role)))
-
-
-def live_participant(actor: Actor | None, assist: PeerAssist) -> Participant | None:
-    """The actor's participant record in this peer assist, in their most capable role."""
-    if isinstance(actor, Guest):
-        return Participant.objects.filter(assist=assist, guest=actor).first()
-    if isinstance(actor, User):
-        return pick_participant(list(Participant.objects.filter(assist=assist, user=actor)))
-    return None
 
 
 def is_facilitator(participant: Participant | None) -> bool:

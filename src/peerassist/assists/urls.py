@@ -1,15 +1,16 @@
 from django.urls import path
 
-from peerassist.assists import views, views_board
-from peerassist.assists import views_planning as planning
+from peerassist.assists import views
+from peerassist.assists.live import views as live
+from peerassist.assists.planning import views as planning
 
 app_name = "assists"
 urlpatterns = [
     path("", views.assist_index, name="list"),
     path("<int:assist_id>/", views.assist_detail, name="detail"),
-    path("<int:assist_id>/board/", views_board.board, name="board"),
+    path("<int:assist_id>/board/", live.board, name="board"),
     path("<int:assist_id>/reply/", views.assist_reply, name="reply"),
-    # Planning (views_planning.py)
+    # Planning (planning/views.py)
     path("new/<int:project_id>/", planning.plan_create, name="plan_create"),
     path("<int:assist_id>/plan/", planning.plan, name="plan"),
     path("<int:assist_id>/plan/details/", planning.plan_edit, name="plan_edit"),

@@ -1,5 +1,5 @@
 """Peer assist pages: the list, a peer assist's own page, and a colleague's reply to their
-invitation (guests reply on their invitation page, ``views_planning.invitation``)."""
+invitation (guests reply on their invitation page, ``planning.views.invitation``)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peerassist.accounts.models import User
-from peerassist.assists import services_planning
 from peerassist.assists.access import AssistNeed, access_peer_assist
-from peerassist.assists.forms_planning import ColleagueReplyForm
 from peerassist.assists.models import PeerAssist
-from peerassist.assists.planning import your_invitation
+from peerassist.assists.planning import services as planning_services
+from peerassist.assists.planning.forms import ColleagueReplyForm
+from peerassist.assists.planning.selectors import your_invitation
+from peerassist.assists.planning.views import planner_page
 from peerassist.assists.selectors import assist_upcoming
-from peerassist.assists.views_planning import planner_page
 from peerassist.core.errors import DomainError, Forbidden, NotFound
 
 
@@ -55,7 +55,7 @@ def assist_reply(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            services_planning.colleague_reply(
+            planning_services.colleague_reply(
                 assist=assist, user=user, rsvp=form.cleaned_data["rsvp"]
             )
         except Forbidden as error:

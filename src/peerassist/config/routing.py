@@ -1,3 +1,3 @@
-from peerassist.assists.routing import websocket_urlpatterns as assist_patterns
+from peerassist.assists.live.routing import websocket_urlpatterns as assist_patterns
 
 websocket_urlpatterns = [*assist_patterns]

@@ -17,8 +17,13 @@ def assist_group(assist_id: int) -> str:
     return f"assist.{assist_id}"
 
 
-def broadcast_on_commit(assist_id: int, event: dict[str, Any]) -> None:
+def broadcast_on_commit(
+    assist_id: int, event: dict[str, Any], *, context: dict[str, Any] | None = None
+) -> None:
     """Queue ``event`` for the assist's group; nothing is sent if the transaction rolls back.
+
+    ``context`` rides beside the event on the message for the consumers (what they need to
+    shape the event for each viewer) and is never part of what a client receives.
 
     Delivery is at most once (DESIGN.md): a lost event shows up as a version gap on the
     client, which then fetches what it missed over HTTP. So a failure here is logged, never
@@ -30,9 +35,10 @@ def broadcast_on_commit(assist_id: int, event: dict[str, Any]) -> None:
         if layer is None:
             return
         try:
-            async_to_sync(layer.group_send)(
-                assist_group(assist_id), {"type": "assist.event", "event": event}
-            )
+            message: dict[str, Any] = {"type": "assist.event", "event": event}
+            if context:
+                message["context"] = context
+            async_to_sync(layer.group_send)(assist_group(assist_id), message)
         except Exception:
             log.warning(
                 "Broadcast to assist %s failed; clients will resync", assist_id, exc_info=True

@@ -13,7 +13,7 @@ thousands of times a second, so it is checked at most once a second.
 ``SharedRedisPubSubLayer`` is for several processes: channels_redis's pub/sub layer already
 receives a group message once per process and queues the same bytes for each local socket,
 but then decodes it once per socket. Here the decoded message is shared too, so the text a
-socket sends (assists/push.py) is also built once per process and kind of viewer.
+socket sends (assists/live/push.py) is also built once per process and kind of viewer.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from peerassist.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 DEMO_STEPS: list[str] = [
     "peerassist.accounts.demo.load",
     "peerassist.projects.demo.load",
-    "peerassist.assists.demo.load",
-    "peerassist.assists.demo_live.load",
+    "peerassist.assists.planning.demo.load",
+    "peerassist.assists.live.demo.load",
     "peerassist.analysis.demo.load",
     "peerassist.lessons.demo.load",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from peerassist.assists.invitations import invitations_deliver, invitations_waiting
+from peerassist.assists.planning.invitations import invitations_deliver, invitations_waiting
 from peerassist.followup.services import (
     send_action_reminders,
     send_due_share_backs,

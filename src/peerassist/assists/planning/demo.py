@@ -14,9 +14,9 @@ from django.utils import timezone
 from peerassist.accounts.demo import TRUST, demo_org, demo_user
 from peerassist.accounts.services import guest_invite
 from peerassist.assists.access import GUEST_SCOPE
-from peerassist.assists.agenda import FOUR_PART, agenda_apply_template
-from peerassist.assists.logistics import logistics_set
 from peerassist.assists.models import Attachment, Participant, PeerAssist, Status, StatusChange
+from peerassist.assists.planning.agenda import FOUR_PART, agenda_apply_template
+from peerassist.assists.planning.logistics import logistics_set
 from peerassist.projects.demo import HAT_TITLE
 from peerassist.projects.models import Project
 

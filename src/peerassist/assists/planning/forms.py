@@ -8,9 +8,9 @@ from django import forms
 
 from peerassist.accounts.forms import GuestAcceptForm
 from peerassist.accounts.models import Membership
-from peerassist.assists.agenda import MAX_ITEM_MINUTES, TEMPLATES
 from peerassist.assists.models import AgendaItem, Participant, PeerAssist, Phase
-from peerassist.assists.services_planning import GUEST_ROLES, PlanFields
+from peerassist.assists.planning.agenda import MAX_ITEM_MINUTES, TEMPLATES
+from peerassist.assists.planning.services import GUEST_ROLES, PlanFields
 from peerassist.core.forms import NhsForm
 from peerassist.projects.models import Project
 

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
-from peerassist.assists.agenda import agenda_apply_template
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
-from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from peerassist.assists.planning.agenda import agenda_apply_template
+from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
 
 ROLES = ["host", "facilitator", "km", "reader", "outsider", "guest", "other_guest", "anonymous"]
 LOGIN = "login"

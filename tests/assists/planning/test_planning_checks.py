@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from peerassist.assists.planning import minutes_label
-from peerassist.assists.planning_checks import PlanFacts, open_decisions_list, plan_warnings
+from peerassist.assists.planning.checks import PlanFacts, open_decisions_list, plan_warnings
+from peerassist.assists.planning.selectors import minutes_label
 
 GOOD = PlanFacts(
     total_minutes=220,

@@ -15,10 +15,10 @@ from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import Guest, User
-from peerassist.assists import services
+from peerassist.assists.live import services
 from peerassist.assists.models import Participant, Phase, PresenceSeat
 from peerassist.config.asgi import application
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -255,9 +255,10 @@ async def _push(assist_id: int, version: int) -> None:
 
     from peerassist.core.broadcast import assist_group
 
-    event = {"type": "phase.changed", "version": version, "phase": "ask", "_private": False}
+    event = {"type": "phase.changed", "version": version, "phase": "ask"}
     await get_channel_layer().group_send(
-        assist_group(assist_id), {"type": "assist.event", "event": event}
+        assist_group(assist_id),
+        {"type": "assist.event", "event": event, "context": {"private_writing": False}},
     )
 
 
@@ -280,7 +281,7 @@ async def test_an_event_whose_predecessor_never_comes_is_sent_after_a_short_wait
 ) -> None:
     """A version that is never broadcast (a lost message) holds the next one back only
     briefly; the client's gap detection then fetches what is missing."""
-    from peerassist.assists.consumers import REORDER_WAIT
+    from peerassist.assists.live.consumers import REORDER_WAIT
 
     comm = await open_as(live, "visitor")
     hello = await receive_until(comm, "hello")

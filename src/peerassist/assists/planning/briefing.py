@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from peerassist.assists.planning import PlanPresenter
+from peerassist.assists.planning.selectors import PlanPresenter
 
 
 def briefing_pdf(presenter: PlanPresenter) -> bytes:

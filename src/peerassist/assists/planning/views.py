@@ -20,11 +20,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerassist.accounts.models import Guest, User
-from peerassist.assists import agenda as agenda_services
-from peerassist.assists import invitations, logistics, services_planning
-from peerassist.assists.access import AssistNeed, access_peer_assist, participant_for
-from peerassist.assists.briefing import briefing_pdf
-from peerassist.assists.forms_planning import (
+from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.assists.lifecycle import assist_status_set
+from peerassist.assists.models import PeerAssist
+from peerassist.assists.participants import participant_of
+from peerassist.assists.planning import agenda as agenda_services
+from peerassist.assists.planning import invitations, logistics, services
+from peerassist.assists.planning.briefing import briefing_pdf
+from peerassist.assists.planning.forms import (
     AgendaItemForm,
     AgendaTemplateForm,
     AttachmentForm,
@@ -35,9 +38,7 @@ from peerassist.assists.forms_planning import (
     VisitorForm,
     add_service_error,
 )
-from peerassist.assists.lifecycle import assist_status_set
-from peerassist.assists.models import PeerAssist
-from peerassist.assists.planning import PlanPresenter, plan_overview
+from peerassist.assists.planning.selectors import PlanPresenter, plan_overview
 from peerassist.core.errors import DomainError, Forbidden, NotFound
 from peerassist.projects.access import ProjectNeed, access_project
 
@@ -124,7 +125,7 @@ def plan_create(request: HttpRequest, project_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            assist = services_planning.assist_create(
+            assist = services.assist_create(
                 project=project,
                 by_user=_user(request),
                 fields=form.plan_fields(),
@@ -153,7 +154,7 @@ def plan_edit(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services_planning.assist_update(assist=assist, fields=form.plan_fields())
+            services.assist_update(assist=assist, fields=form.plan_fields())
         except DomainError as error:
             add_service_error(form, error.code, error.detail)
         else:
@@ -357,7 +358,7 @@ def people_add_colleague(request: HttpRequest, assist: PeerAssist) -> HttpRespon
     form = ColleagueForm(request.POST, organisation_id=assist.organisation_id, prefix="colleague")
     if form.is_valid():
         try:
-            participant = services_planning.participant_add_colleague(
+            participant = services.participant_add_colleague(
                 assist=assist,
                 user_id=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
@@ -377,9 +378,7 @@ def people_add_visitor(request: HttpRequest, assist: PeerAssist) -> HttpResponse
     form = VisitorForm(request.POST, prefix="visitor")
     if form.is_valid():
         try:
-            participant = services_planning.participant_add_guest(
-                assist=assist, **form.cleaned_data
-            )
+            participant = services.participant_add_guest(assist=assist, **form.cleaned_data)
         except DomainError as error:
             add_service_error(form, error.code, error.detail)
         else:
@@ -408,7 +407,7 @@ def _people_action(
 @planner_page(AssistNeed.PLAN)
 def people_remove(request: HttpRequest, assist: PeerAssist, participant_id: int) -> HttpResponse:
     def act() -> str:
-        services_planning.participant_remove(assist=assist, participant_id=participant_id)
+        services.participant_remove(assist=assist, participant_id=participant_id)
         return "Removed from the list."
 
     return _people_action(request, assist, act)
@@ -512,12 +511,12 @@ def attachment_upload(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
         # Refuse before reading the body: the file is not parsed or stored.
         form = AttachmentForm(data={})
         form.is_valid()
-        form.errors["file"] = form.error_class([services_planning.upload_limit_message()])
+        form.errors["file"] = form.error_class([services.upload_limit_message()])
         return _briefing_page(request, presenter, form, 413)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services_planning.attachment_add(
+            services.attachment_add(
                 assist=assist,
                 by_user=_user(request),
                 upload=form.cleaned_data["file"],
@@ -534,7 +533,7 @@ def attachment_upload(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
 def attachment_download(request: HttpRequest, assist_id: int, attachment_id: int) -> FileResponse:
     assist = _briefing_assist(request, assist_id)
     try:
-        attachment = services_planning.attachment_get(assist=assist, attachment_id=attachment_id)
+        attachment = services.attachment_get(assist=assist, attachment_id=attachment_id)
     except NotFound as error:
         raise Http404(error.detail) from None
     response = FileResponse(
@@ -551,7 +550,7 @@ def attachment_download(request: HttpRequest, assist_id: int, attachment_id: int
 @planner_page(AssistNeed.PLAN)
 def attachment_delete(request: HttpRequest, assist: PeerAssist, attachment_id: int) -> HttpResponse:
     try:
-        services_planning.attachment_delete(assist=assist, attachment_id=attachment_id)
+        services.attachment_delete(assist=assist, attachment_id=attachment_id)
     except NotFound as error:
         raise Http404(error.detail) from None
     messages.success(request, "File removed from the briefing pack.")
@@ -569,13 +568,13 @@ def invitation(request: HttpRequest, assist_id: int) -> HttpResponse:
     if isinstance(actor, User):
         return redirect(_plan_url(assist))
     assert isinstance(actor, Guest)
-    participant = participant_for(actor, assist)
+    participant = participant_of(actor, assist)
     if participant is None:
         raise Http404("No such invitation.")
     initial = {"rsvp": participant.rsvp, "consent": actor.consent_given_at is not None}
     form = GuestReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services_planning.invitation_reply(
+        services.invitation_reply(
             participant=participant,
             rsvp=form.cleaned_data["rsvp"],
             consent=form.cleaned_data["consent"],

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import User
-from peerassist.assists.invitations import INVITABLE_STATUSES
 from peerassist.assists.models import Participant, PeerAssist
+from peerassist.assists.planning.invitations import INVITABLE_STATUSES
 from peerassist.core.home import HomeSection
 
 HOME_INVITATIONS = 5

@@ -14,8 +14,8 @@ import json
 from collections.abc import Hashable
 from typing import Any
 
+from peerassist.assists.live.selectors import note_for_viewer
 from peerassist.assists.models import Participant
-from peerassist.assists.selectors import note_for_viewer
 
 PEOPLE_KEYS = ("author", "spoken_by", "captured_by")
 MEMO_KEY = "_texts"
@@ -35,24 +35,29 @@ def viewer_kind(event: dict[str, Any], viewer: Participant | None) -> Hashable:
     return "anyone else"
 
 
-def shape_event(event: dict[str, Any], viewer: Participant | None) -> dict[str, Any]:
-    """The event without its server-side flags, its note shaped for this viewer."""
-    shaped = dict(event)
-    private = bool(shaped.pop("_private", False))
-    note = shaped.get("note")
-    if isinstance(note, dict) and not note.get("deleted"):
-        shaped["note"] = note_for_viewer(note, viewer, private_writing=private)
-    return shaped
+def shape_event(
+    event: dict[str, Any], viewer: Participant | None, *, private_writing: bool = False
+) -> dict[str, Any]:
+    """The event with its note shaped for this viewer (``events.NoteForViewer``)."""
+    note = event.get("note")
+    if not isinstance(note, dict) or note.get("deleted"):
+        return event
+    return {**event, "note": note_for_viewer(note, viewer, private_writing=private_writing)}
 
 
 def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
-    """The JSON text of ``message["event"]`` for this viewer, built once per kind."""
+    """The JSON text of ``message["event"]`` for this viewer, built once per kind.
+
+    ``message["context"]`` (``events.emit``) says whether private writing was on."""
     event = message["event"]
+    private_writing = bool((message.get("context") or {}).get("private_writing", False))
     memo: dict[Hashable, str] = message.setdefault(MEMO_KEY, {})
     kind = viewer_kind(event, viewer)
     text = memo.get(kind)
     if text is None:
-        text = memo[kind] = json.dumps(shape_event(event, viewer), separators=(",", ":"))
+        text = memo[kind] = json.dumps(
+            shape_event(event, viewer, private_writing=private_writing), separators=(",", ":")
+        )
     return text
 
 

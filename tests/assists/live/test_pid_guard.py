@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from peerassist.assists.pid_guard import nhs_number_valid, pid_findings, pid_summary
+from peerassist.assists.live.pid_guard import nhs_number_valid, pid_findings, pid_summary
 
 TODAY = date(2026, 11, 22)
 

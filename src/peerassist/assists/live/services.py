@@ -18,6 +18,21 @@ from django.utils import timezone
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import User
 from peerassist.assists import lifecycle
+from peerassist.assists.live import events
+from peerassist.assists.live.phases import (
+    STATUS_ON_ENTER,
+    phase_next,
+    phase_previous,
+    phase_validate,
+)
+from peerassist.assists.live.pid_guard import pid_findings, pid_summary
+from peerassist.assists.live.selectors import (
+    board_learning_needs,
+    controls_wire,
+    note_wire,
+    participant_wire,
+    presence_state,
+)
 from peerassist.assists.models import (
     AgendaItem,
     Note,
@@ -27,6 +42,7 @@ from peerassist.assists.models import (
     PhaseChange,
     PresenceSeat,
 )
+from peerassist.assists.participants import participant_of
 from peerassist.assists.permissions import (
     ensure_board_open,
     ensure_can_add_note,
@@ -35,19 +51,8 @@ from peerassist.assists.permissions import (
     ensure_facilitator,
     ensure_participant,
     is_facilitator,
-    live_participant,
-)
-from peerassist.assists.phases import STATUS_ON_ENTER, phase_next, phase_previous, phase_validate
-from peerassist.assists.pid_guard import pid_findings, pid_summary
-from peerassist.assists.selectors import (
-    board_learning_needs,
-    controls_wire,
-    note_wire,
-    participant_wire,
-    presence_state,
 )
 from peerassist.assists.versions import version_take
-from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 TAKEAWAY_MAX = 2000
@@ -68,9 +73,9 @@ def _locked(assist: PeerAssist) -> PeerAssist:
     return assist
 
 
-def _emit(assist: PeerAssist, event: dict[str, Any]) -> None:
+def _emit(assist: PeerAssist, event: events.LiveEvent) -> None:
     """Queue a versioned event, with the private-writing flag the consumer shapes notes by."""
-    broadcast_on_commit(assist.pk, {**event, "_private": assist.private_writing})
+    events.emit(assist.pk, event, private_writing=assist.private_writing)
 
 
 def _clean_text(text: object, *, what: str = "note", limit: int = Note.MAX_LENGTH) -> str:
@@ -149,8 +154,10 @@ def _note_in(assist: PeerAssist, note_id: object) -> Note:
     return note
 
 
-def _note_event(assist: PeerAssist, kind: str, note: Note) -> None:
-    _emit(assist, {"type": kind, "version": assist.version, "note": note_wire(note)})
+def _note_event(
+    assist: PeerAssist, kind: type[events.NoteCreated | events.NoteUpdated], note: Note
+) -> None:
+    _emit(assist, kind(version=assist.version, note=events.NoteWire(**note_wire(note))))
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -175,7 +182,7 @@ def note_create(
     then theirs to confirm or correct. Anonymous mode makes every new note anonymous.
     """
     assist = _locked(assist)
-    participant = live_participant(actor, assist)
+    participant = participant_of(actor, assist)
     existing = Note.objects.filter(assist=assist, client_id=client_id).first()
     if existing is not None:
         if participant is None or existing.author_id != participant.pk:
@@ -208,7 +215,7 @@ def note_create(
         anonymous=bool(anonymous) or assist.anonymous,
         version=version,
     )
-    _note_event(assist, "note.created", note)
+    _note_event(assist, events.NoteCreated, note)
     return note, True
 
 
@@ -223,7 +230,7 @@ def note_update(
 ) -> Note:
     """Change a note's text, kind or learning need (author), or hide it (facilitator)."""
     assist = _locked(assist)
-    participant = live_participant(actor, assist)
+    participant = participant_of(actor, assist)
     note = _note_in(assist, note_id)
     fields: list[str] = []
     if "hidden" in changes:
@@ -251,7 +258,7 @@ def note_update(
         raise Invalid("Nothing to change: send text, kind, learning_need_id or hidden.")
     note.version = version_take(assist)
     note.save(update_fields=[*fields, "version", "updated_at"])
-    _note_event(assist, "note.updated", note)
+    _note_event(assist, events.NoteUpdated, note)
     return note
 
 
@@ -259,7 +266,7 @@ def note_update(
 def note_delete(*, actor: Actor | None, assist: PeerAssist, note_id: int) -> int:
     """Soft-delete a note (author or facilitator); returns the new version."""
     assist = _locked(assist)
-    participant = live_participant(actor, assist)
+    participant = participant_of(actor, assist)
     note = _note_in(assist, note_id)
     ensure_can_change_note(participant, assist, note)
     note.deleted_at = timezone.now()
@@ -268,19 +275,10 @@ def note_delete(*, actor: Actor | None, assist: PeerAssist, note_id: int) -> int
     if assist.spotlight_note_id == note.pk:
         PeerAssist.objects.filter(pk=assist.pk).update(spotlight_note=None)
         assist.spotlight_note_id = None
-    _emit(
-        assist,
-        {
-            "type": "note.deleted",
-            "version": assist.version,
-            "note": {
-                "id": note.pk,
-                "client_id": str(note.client_id),
-                "version": note.version,
-                "deleted": True,
-            },
-        },
+    gone = events.NoteGone(
+        id=note.pk, client_id=str(note.client_id), version=note.version, deleted=True
     )
+    _emit(assist, events.NoteDeleted(version=assist.version, note=gone))
     return assist.version
 
 
@@ -295,7 +293,7 @@ def note_confirm_by_speaker(
 ) -> Note:
     """The named speaker confirms a note taken on their behalf, correcting it if they wish."""
     assist = _locked(assist)
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     ensure_board_open(assist)
     note = _note_in(assist, note_id)
     if note.spoken_by_id != participant.pk:
@@ -308,7 +306,7 @@ def note_confirm_by_speaker(
     note.speaker_confirmed_at = timezone.now()
     note.version = version_take(assist)
     note.save(update_fields=[*fields, "version", "updated_at"])
-    _note_event(assist, "note.updated", note)
+    _note_event(assist, events.NoteUpdated, note)
     return note
 
 
@@ -331,7 +329,7 @@ def phase_set(
     analysis, when the lifecycle allows; a lifecycle refusal never blocks the phase move.
     """
     assist = _locked(assist)
-    participant = ensure_facilitator(live_participant(actor, assist))
+    participant = ensure_facilitator(participant_of(actor, assist))
     target = phase_validate(to_phase)
     if expected_from is not None and expected_from != assist.phase:
         raise Conflict(
@@ -373,14 +371,13 @@ def phase_set(
         assist.status = status
     _emit(
         assist,
-        {
-            "type": "phase.changed",
-            "version": version,
-            "phase": target,
-            "from_phase": from_phase,
-            "status": assist.status,
-            "controls": controls_wire(assist),
-        },
+        events.PhaseChanged(
+            version=version,
+            phase=target,
+            from_phase=from_phase,
+            status=assist.status,
+            controls=events.Controls(**controls_wire(assist)),
+        ),
     )
     return assist
 
@@ -427,7 +424,7 @@ def controls_update(
     Turning ``private_writing`` off reveals everybody's notes.
     """
     assist = _locked(assist)
-    ensure_facilitator(live_participant(actor, assist))
+    ensure_facilitator(participant_of(actor, assist))
     unknown = set(changes) - CONTROL_KEYS
     if unknown or not changes:
         raise Invalid(
@@ -475,12 +472,9 @@ def controls_update(
     revealed = "private_writing" in changes and not changes["private_writing"]
     _emit(
         assist,
-        {
-            "type": "controls.changed",
-            "version": version,
-            "controls": controls_wire(assist),
-            "revealed": revealed,
-        },
+        events.ControlsChanged(
+            version=version, controls=events.Controls(**controls_wire(assist)), revealed=revealed
+        ),
     )
     return assist
 
@@ -519,10 +513,8 @@ def _timer_apply(assist: PeerAssist, action: object, minutes: object) -> None:
 
 
 def _presence_push(assist_id: int) -> None:
-    broadcast_on_commit(
-        assist_id,
-        {"type": "presence.changed", "presence": presence_state(assist_id)},
-    )
+    presence = events.Presence(**presence_state(assist_id))
+    events.emit(assist_id, events.PresenceChanged(presence=presence))
 
 
 def presence_join(
@@ -540,7 +532,7 @@ def presence_heartbeat(*, assist: PeerAssist, channel_name: str) -> None:
     """Keep this socket's seat fresh, and sweep seats left behind by dead processes."""
     now = timezone.now()
     PresenceSeat.objects.filter(channel_name=channel_name).update(last_seen=now)
-    from peerassist.assists.selectors import PRESENCE_STALE_AFTER
+    from peerassist.assists.live.selectors import PRESENCE_STALE_AFTER
 
     stale = PresenceSeat.objects.filter(assist=assist, last_seen__lt=now - PRESENCE_STALE_AFTER)
     if stale.delete()[0]:
@@ -577,7 +569,7 @@ def participant_done_set(*, actor: Actor | None, assist: PeerAssist, done: objec
     """Raise or lower this participant's "I'm done" flag."""
     if not isinstance(done, bool):
         raise Invalid("“done” must be true or false.")
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     Participant.objects.filter(pk=participant.pk).update(is_done=done)
     participant.is_done = done
     _presence_push(assist.pk)
@@ -591,7 +583,7 @@ def participant_done_set(*, actor: Actor | None, assist: PeerAssist, done: objec
 def takeaway_set(*, actor: Actor | None, assist: PeerAssist, text: object) -> Participant:
     """Save what this participant will take away (in *close*)."""
     assist = _locked(assist)
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     if assist.phase != Phase.CLOSE:
         raise Forbidden("Take-aways are written in the Close phase.", code="wrong_phase")
     if assist.status == lifecycle.Status.CLOSED:
@@ -599,14 +591,14 @@ def takeaway_set(*, actor: Actor | None, assist: PeerAssist, text: object) -> Pa
     participant.takeaway = _clean_text(text, what="take-away", limit=TAKEAWAY_MAX)
     participant.save(update_fields=["takeaway", "updated_at"])
     version = version_take(assist)
+    person = participant_wire(participant)
     _emit(
         assist,
-        {
-            "type": "takeaway.saved",
-            "version": version,
-            "participant": participant_wire(participant),
-            "text": participant.takeaway,
-        },
+        events.TakeawaySaved(
+            version=version,
+            participant=events.Person(**person) if person else None,
+            text=participant.takeaway,
+        ),
     )
     return participant
 
@@ -617,7 +609,7 @@ def closing_set(
 ) -> PeerAssist:
     """The host lead's (or facilitator's) thanks and the date the action list will be sent."""
     assist = _locked(assist)
-    participant = ensure_participant(live_participant(actor, assist))
+    participant = ensure_participant(participant_of(actor, assist))
     if participant.role not in {Participant.Role.HOST_LEAD, Participant.Role.FACILITATOR}:
         raise Forbidden(
             "Only the host lead or the facilitator records the thanks and the date.",
@@ -635,11 +627,10 @@ def closing_set(
     assist.save(update_fields=["host_thanks", "action_list_due", "updated_at"])
     _emit(
         assist,
-        {
-            "type": "closing.saved",
-            "version": version,
-            "host_thanks": assist.host_thanks,
-            "action_list_due": action_list_due.isoformat() if action_list_due else None,
-        },
+        events.ClosingSaved(
+            version=version,
+            host_thanks=assist.host_thanks,
+            action_list_due=action_list_due.isoformat() if action_list_due else None,
+        ),
     )
     return assist

@@ -1,8 +1,8 @@
-"""Putting a socket's events back in version order (assists/push.py ``VersionOrder``)."""
+"""Putting a socket's events back in version order (assists/live/push.py ``VersionOrder``)."""
 
 from __future__ import annotations
 
-from peerassist.assists.push import VersionOrder
+from peerassist.assists.live.push import VersionOrder
 
 
 def test_in_order_events_pass_straight_through() -> None:

@@ -28,7 +28,7 @@ from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_renew, guest_revoke, guest_token
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import Participant, PeerAssist, Status
-from peerassist.assists.services_planning import participant_get
+from peerassist.assists.planning.services import participant_get
 from peerassist.core.errors import Conflict, Invalid
 
 log = logging.getLogger(__name__)

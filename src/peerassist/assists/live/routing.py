@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from peerassist.assists.consumers import AssistConsumer
+from peerassist.assists.live.consumers import AssistConsumer
 
 websocket_urlpatterns: list = [
     # Any id-like text is routed, so a forged id gets the 4404 close rather than a dropped socket.

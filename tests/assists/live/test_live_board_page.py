@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

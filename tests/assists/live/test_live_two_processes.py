@@ -68,7 +68,7 @@ def test_a_note_posted_on_one_process_reaches_a_socket_on_the_other(
             "shell",
             "-c",
             "from peerassist.assists.models import PeerAssist; "
-            "from peerassist.assists.demo_live import LIVE_TITLE; "
+            "from peerassist.assists.live.demo import LIVE_TITLE; "
             "print(PeerAssist.objects.get(title=LIVE_TITLE).pk)",
         )
         .strip()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from peerassist.assists.models import Note, Phase, Status
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db

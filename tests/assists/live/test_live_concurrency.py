@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.db import close_old_connections
 
-from peerassist.assists import services
+from peerassist.assists.live import services
 from peerassist.assists.models import Note, PeerAssist, Phase
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

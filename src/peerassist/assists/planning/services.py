@@ -1,7 +1,7 @@
 """Writes for planning a peer assist: the plan itself, its participants and its attachments.
 
-Agenda writes are in ``assists/agenda.py``, invitations in ``assists/invitations.py``, the
-logistics checklist in ``assists/logistics.py`` and status moves in ``assists/lifecycle.py``.
+Agenda writes are in ``agenda.py``, invitations in ``invitations.py``, the logistics
+checklist in ``logistics.py`` (all in this package) and status moves in ``assists/lifecycle.py``.
 """
 
 from __future__ import annotations

@@ -19,12 +19,12 @@ from peerassist.accounts.actors import Actor
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_in_session
-from peerassist.assists import services
 from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live import events, services
+from peerassist.assists.live.push import VersionOrder, event_text
+from peerassist.assists.live.selectors import presence_state
 from peerassist.assists.models import Participant, PeerAssist
-from peerassist.assists.permissions import live_participant
-from peerassist.assists.push import VersionOrder, event_text
-from peerassist.assists.selectors import presence_state
+from peerassist.assists.participants import participant_of
 from peerassist.core.broadcast import assist_group
 from peerassist.core.errors import DomainError
 
@@ -66,7 +66,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         except DomainError:
             return False
         self.actor = actor
-        self.participant = live_participant(actor, self.assist)
+        self.participant = participant_of(actor, self.assist)
         return True
 
     def _actor(self) -> Actor | None:
@@ -88,12 +88,13 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             assist=self.assist, participant=self.participant, channel_name=self.channel_name
         )
         version = PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk)
-        return {
-            "type": "hello",
-            "version": version,
-            "participant_id": self.participant.pk if self.participant else None,
-            "presence": presence_state(self.assist.pk),
-        }
+        return events.frame(
+            events.Hello(
+                version=version,
+                participant_id=self.participant.pk if self.participant else None,
+                presence=events.Presence(**presence_state(self.assist.pk)),
+            )
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.give_up_timer is not None:
@@ -132,7 +133,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         try:
             if kind == "ping":
                 version = await database_sync_to_async(self._heartbeat)()
-                await self.send_json({"type": "pong", "version": version})
+                await self.send_json(events.frame(events.Pong(version=version)))
             elif kind == "presence":
                 await database_sync_to_async(services.participant_done_set)(
                     actor=self.actor, assist=self.assist, done=content.get("done")
@@ -154,7 +155,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         return int(PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk))
 
     async def _error(self, code: str, detail: str) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail})
+        await self.send_json(events.frame(events.ErrorFrame(code=code, detail=detail)))
 
     # --- server → client ------------------------------------------------------------------
 

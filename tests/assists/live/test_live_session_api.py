@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from peerassist.assists.models import Note, Participant, PeerAssist, Phase, PhaseChange, Status
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db

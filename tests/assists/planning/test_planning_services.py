@@ -11,18 +11,23 @@ from django.core.management import call_command
 from django.db.models import F
 
 from peerassist.accounts.guests import guest_landing_url
-from peerassist.assists.agenda import FIVE_STAGE, FOUR_PART, SHORT_90, agenda_apply_template
-from peerassist.assists.invitations import (
+from peerassist.assists.models import Participant, PeerAssist, Status
+from peerassist.assists.planning.agenda import (
+    FIVE_STAGE,
+    FOUR_PART,
+    SHORT_90,
+    agenda_apply_template,
+)
+from peerassist.assists.planning.invitations import (
     RETRY_AFTER,
     invitation_revoke,
     invitations_deliver,
     invitations_send,
 )
-from peerassist.assists.logistics import logistics_checklist
-from peerassist.assists.models import Participant, PeerAssist, Status
-from peerassist.assists.services_planning import participant_remove
+from peerassist.assists.planning.logistics import logistics_checklist
+from peerassist.assists.planning.services import participant_remove
 from peerassist.core.errors import Conflict, Invalid
-from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
 from tests.factories import NoteFactory
 
 
@@ -131,7 +136,7 @@ def test_demo_data_plans_the_hat_peer_assist_once() -> None:
     """The demo has a planned, invited HAT peer assist with its people, agenda, logistics and
     a briefing paper; loading twice changes nothing."""
     from peerassist.accounts import demo as accounts_demo
-    from peerassist.assists import demo
+    from peerassist.assists.planning import demo
     from peerassist.projects import demo as projects_demo
 
     accounts_demo.load()

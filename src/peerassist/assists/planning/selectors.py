@@ -15,9 +15,7 @@ from django.utils.formats import date_format
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.models import User
 from peerassist.assists.access import assist_can_plan
-from peerassist.assists.agenda import agenda_host_presentation_minutes
 from peerassist.assists.lifecycle import ALLOWED
-from peerassist.assists.logistics import ChecklistItem, logistics_checklist, logistics_ticks
 from peerassist.assists.models import (
     AgendaItem,
     Attachment,
@@ -26,24 +24,22 @@ from peerassist.assists.models import (
     Status,
     StatusChange,
 )
-from peerassist.assists.planning_checks import (
+from peerassist.assists.participants import role_rank
+from peerassist.assists.planning.agenda import agenda_host_presentation_minutes
+from peerassist.assists.planning.checks import (
     PlanFacts,
     PlanWarning,
     open_decisions_list,
     plan_warnings,
 )
+from peerassist.assists.planning.logistics import (
+    ChecklistItem,
+    logistics_checklist,
+    logistics_ticks,
+)
 from peerassist.projects.models import LearningNeed
 
 Role = Participant.Role
-ROLE_ORDER = [
-    Role.FACILITATOR,
-    Role.HOST_LEAD,
-    Role.HOST_MEMBER,
-    Role.NOTE_TAKER,
-    Role.SPONSOR,
-    Role.VISITOR,
-    Role.OBSERVER,
-]
 
 
 @dataclass
@@ -259,8 +255,7 @@ class PlanPresenter:
     @property
     def participants(self) -> list[ParticipantRow]:
         rows = []
-        order = {role: i for i, role in enumerate(ROLE_ORDER)}
-        for p in sorted(self.overview.participants, key=lambda p: (order[Role(p.role)], p.pk)):
+        for p in sorted(self.overview.participants, key=lambda p: (role_rank(p.role), p.pk)):
             guest = p.guest
             if guest is not None:
                 if guest.revoked_at is not None:

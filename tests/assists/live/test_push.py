@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from peerassist.assists import services
+from peerassist.assists.live import events, services
+from peerassist.assists.live.push import MEMO_KEY, event_text
+from peerassist.assists.live.selectors import note_wire
 from peerassist.assists.models import Phase
-from peerassist.assists.push import MEMO_KEY, event_text
-from peerassist.assists.selectors import note_wire
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,18 @@ def note_message(live: Live, *, private: bool, anonymous: bool = False) -> dict[
         text="Ask the pharmacist first.",
         anonymous=anonymous,
     )
-    event = {"type": "note.created", "version": note.version, "note": note_wire(note)}
-    return {"type": "assist.event", "event": {**event, "_private": private}}
+    event = events.NoteCreated(version=note.version, note=events.NoteWire(**note_wire(note)))
+    return {
+        "type": "assist.event",
+        "event": event.model_dump(),
+        "context": {"private_writing": private},
+    }
 
 
 def seen_by(message: dict[str, Any], live: Live, who: str) -> dict[str, Any]:
     viewer = live.people[who] if who else None
     pushed: dict[str, Any] = json.loads(event_text(message, viewer))
-    assert "_private" not in pushed
+    assert set(pushed) == {"type", "version", "note"}  # nothing server-side goes out
     return pushed["note"]
 
 
@@ -68,7 +72,8 @@ def test_anonymous_notes_name_their_author_only_to_the_author(live: Live) -> Non
 def test_events_without_a_note_are_the_same_for_everyone(live: Live) -> None:
     message = {
         "type": "assist.event",
-        "event": {"type": "phase.changed", "version": 4, "phase": "ask", "_private": True},
+        "event": {"type": "phase.changed", "version": 4, "phase": "ask"},
+        "context": {"private_writing": True},
     }
     texts = {event_text(message, live.people[who]) for who in ("visitor", "facilitator")}
     assert texts == {'{"type":"phase.changed","version":4,"phase":"ask"}'}

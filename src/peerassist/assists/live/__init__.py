@@ -1,0 +1,1 @@
+"""The live board: notes, phases, presence and the WebSocket that pushes them (docs/realtime.md)."""

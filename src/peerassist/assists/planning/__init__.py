@@ -1,0 +1,1 @@
+"""Planning a peer assist: the plan, agenda, people, invitations, logistics and briefing pack."""
