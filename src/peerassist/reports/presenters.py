@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString
 from peerassist.analysis.cfir import cfir_rows
 from peerassist.analysis.models import Action, Determinant, Valence
 from peerassist.assists.models import Note, Participant
-from peerassist.assists.permissions import ROLE_RANK
+from peerassist.assists.participants import ROLE_RANK
 from peerassist.reports.chart import DomainCount, chart_svg
 from peerassist.reports.selectors import ReportData
 
