@@ -1,6 +1,8 @@
-// The analysis page, enhanced: drag notes between themes, refresh live when others change
-// things, and filter the CFIR construct list. Every action also works without this module
-// (the "Move to theme…" forms and plain checkboxes), so it only adds speed.
+// The analysis page, enhanced: the affinity wall (analysis/affinity.js), live refresh when
+// others change things, and the CFIR construct list's filter. Every action also works without
+// this module (the "Move selected notes to" form and plain checkboxes), so it only adds speed.
+
+import { createWall } from "./analysis/affinity.js";
 
 const LIVE_TYPES = /^(theme\.|note\.|voting\.|determinant\.|action\.)/;
 const SECTIONS = ["analysis-board", "voting", "determinants", "actions", "suggestions"];
@@ -17,7 +19,9 @@ function announce(root, text) {
 
 // --- refresh ---------------------------------------------------------------------------------
 
-async function refresh(root) {
+// Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones
+// ticked now) stay ticked, and focus stays where it was.
+async function refresh(root, keep = wall?.selectedIds()) {
   const response = await fetch(window.location.pathname, {
     headers: { "X-Requested-With": "fetch" },
     credentials: "same-origin",
@@ -35,7 +39,7 @@ async function refresh(root) {
     current.replaceWith(fresh);
     if (focusedId) document.getElementById(focusedId)?.focus();
   }
-  enableDragging(root);
+  wall?.prepare(keep || new Set());
 }
 
 function scheduler(root) {
@@ -46,49 +50,7 @@ function scheduler(root) {
   };
 }
 
-// --- drag and drop ---------------------------------------------------------------------------
-
-async function place(root, noteId, themeId) {
-  const response = await fetch(`${root.dataset.apiBase}/placements`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-    body: JSON.stringify({ note_ids: [Number(noteId)], theme_id: themeId === "ungrouped" ? null : Number(themeId) }),
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    announce(root, body.detail || "That move did not work. Use “Move to theme…” instead.");
-    return;
-  }
-  announce(root, "Note moved.");
-  await refresh(root);
-}
-
-function enableDragging(root) {
-  if (root.dataset.canEdit !== "true") return;
-  for (const note of root.querySelectorAll(".pa-an-note[data-note-id]")) {
-    note.draggable = true;
-    note.addEventListener("dragstart", (event) => {
-      event.dataTransfer.setData("text/plain", note.dataset.noteId);
-      event.dataTransfer.effectAllowed = "move";
-      note.classList.add("pa-an-note--dragging");
-    });
-    note.addEventListener("dragend", () => note.classList.remove("pa-an-note--dragging"));
-  }
-  for (const list of root.querySelectorAll("[data-drop-theme]")) {
-    list.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      list.classList.add("pa-an-notes--over");
-    });
-    list.addEventListener("dragleave", () => list.classList.remove("pa-an-notes--over"));
-    list.addEventListener("drop", (event) => {
-      event.preventDefault();
-      list.classList.remove("pa-an-notes--over");
-      const noteId = event.dataTransfer.getData("text/plain");
-      if (noteId) place(root, noteId, list.dataset.dropTheme).catch(() => {});
-    });
-  }
-}
+let wall = null;
 
 // --- live updates ----------------------------------------------------------------------------
 
@@ -145,6 +107,10 @@ document.addEventListener("DOMContentLoaded", () => {
   enableFilter();
   const root = document.querySelector(".pa-analysis");
   if (!root) return;
-  enableDragging(root);
+  wall = createWall(root, {
+    refresh: (keep) => refresh(root, keep),
+    announce: (text) => announce(root, text),
+  });
+  wall.prepare();
   if ("WebSocket" in window) connect(root, scheduler(root));
 });
