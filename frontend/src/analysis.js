@@ -20,14 +20,15 @@ function announce(root, text) {
 // --- refresh ---------------------------------------------------------------------------------
 
 // Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones
-// ticked now) stay ticked, and focus stays where it was.
-async function refresh(root, keep = wall?.selectedIds()) {
+// ticked when the answer arrives) stay ticked, and focus stays where it was.
+async function refresh(root, keep = null) {
   const response = await fetch(window.location.pathname, {
     headers: { "X-Requested-With": "fetch" },
     credentials: "same-origin",
   });
   if (!response.ok) return;
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const ticked = keep || wall?.selectedIds() || new Set();
   const active = document.activeElement;
   for (const id of SECTIONS) {
     const current = document.getElementById(id);
@@ -36,10 +37,15 @@ async function refresh(root, keep = wall?.selectedIds()) {
     // Never pull a form out from under someone who is typing in it.
     if (active && active !== document.body && current.contains(active) && active.matches("input[type=text], input:not([type]), textarea")) continue;
     const focusedId = active && current.contains(active) ? active.id : null;
+    // Keep what someone has typed but not yet sent (a new theme's title, say).
+    for (const field of current.querySelectorAll("input[id]:not([type=hidden]):not([type=checkbox]), textarea[id]")) {
+      const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
+      if (twin && field.value !== field.defaultValue) twin.value = field.value;
+    }
     current.replaceWith(fresh);
     if (focusedId) document.getElementById(focusedId)?.focus();
   }
-  wall?.prepare(keep || new Set());
+  wall?.prepare(ticked);
 }
 
 function scheduler(root) {
@@ -57,7 +63,10 @@ let wall = null;
 function connect(root, onChange, delay = 500) {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${window.location.host}/ws/assists/${root.dataset.assistId}/`);
-  let version = Number(document.getElementById("analysis-board")?.dataset.version || 0);
+  // The version the page shows: a refresh (one's own move, say) already brought changes up
+  // to the fresh board's version, so their events need no second refresh.
+  const shown = () => Number(document.getElementById("analysis-board")?.dataset.version || 0);
+  let version = shown();
   socket.addEventListener("open", () => { delay = 500; });
   socket.addEventListener("message", (message) => {
     let event;
@@ -67,6 +76,7 @@ function connect(root, onChange, delay = 500) {
       version = event.version;
       return;
     }
+    version = Math.max(version, shown());
     if (typeof event.version === "number" && event.version <= version) return;
     if (typeof event.version === "number") version = event.version;
     if (LIVE_TYPES.test(event.type || "")) {
