@@ -66,7 +66,16 @@ def test_votes_stay_hidden_until_voting_closes_then_themes_are_ranked(
     assert fac.post(an.path("/voting/close")).status_code == 200
     state = api.get(an.path()).json()
     ranks = {t["id"]: (t["total_dots"], t["rank"]) for t in state["themes"]}
-    assert ranks == {t2: (3, 1), t3: (2, 2), t1: (0, 3)}
+    assert ranks == {t2: (3, 1), t3: (2, 2), t1: (0, None)}
+    # The page lists the unvoted theme (made first) last, without a rank.
+    from django.test import Client
+
+    page = Client()
+    page.force_login(an.host)
+    html = page.get(f"/analysis/assists/{an.assist.pk}/analysis/").content.decode()
+    html = html[html.index('class="pa-an-themes"') :]
+    assert html.index("Theme 1") < html.index("Theme 2") < html.index("Theme 0")
+    assert "(0 notes, no dots)" in html
 
 
 @pytest.mark.django_db
