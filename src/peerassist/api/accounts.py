@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Schema
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import Guest, Membership, Organisation
+from peerassist.api.auth import ApiRequest
 
 router = Router(tags=["accounts"])
 
@@ -31,8 +31,8 @@ class OrganisationOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user or guest")
-def me(request: HttpRequest) -> MeOut:
-    actor = request.auth  # type: ignore[attr-defined]
+def me(request: ApiRequest) -> MeOut:
+    actor = request.auth
     if isinstance(actor, Guest):
         return MeOut(kind="guest", name=actor.name, email=actor.email, memberships=[])
     memberships = Membership.objects.filter(user=actor).select_related("organisation")
@@ -50,8 +50,8 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Your organisations")
-def organisations(request: HttpRequest) -> list[Organisation]:
-    ids = actor_organisation_ids(request.auth)  # type: ignore[attr-defined]
+def organisations(request: ApiRequest) -> list[Organisation]:
+    ids = actor_organisation_ids(request.auth)
     return list(Organisation.objects.filter(id__in=ids).order_by("name"))
 
 
@@ -65,5 +65,5 @@ class CsrfOut(Schema):
     auth=None,
     summary="Set the CSRF cookie and return its token (send it as X-CSRFToken on writes)",
 )
-def csrf(request: HttpRequest) -> CsrfOut:
+def csrf(request: ApiRequest) -> CsrfOut:
     return CsrfOut(csrf_token=get_token(request))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
@@ -25,6 +24,7 @@ from peerassist.analysis.access import (
 )
 from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
 from peerassist.analysis.selectors import AnalysisState, analysis_state, construct_suggest
+from peerassist.api.auth import ApiRequest
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
 
@@ -34,7 +34,7 @@ MAX_TEXT = 20_000  # transport limit; the services hold the real limits
 MAX_IDS = 2_000
 
 
-def _access(request: HttpRequest, assist_id: int, *, edit: bool = False) -> AnalysisAccess:
+def _access(request: ApiRequest, assist_id: int, *, edit: bool = False) -> AnalysisAccess:
     return access_analysis(getattr(request, "actor", None), assist_id, edit=edit)
 
 
@@ -123,7 +123,7 @@ def _state_wire(access: AnalysisAccess, state: AnalysisState) -> dict[str, Any]:
 
 
 @router.get("/assists/{assist_id}")
-def analysis_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def analysis_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     """The whole analysis as this viewer sees it (vote totals only once voting has closed)."""
     access = _access(request, assist_id)
     return _state_wire(access, analysis_state(access))
@@ -161,7 +161,7 @@ class PlaceIn(Schema):
 
 
 @router.post("/assists/{assist_id}/themes", response={201: dict})
-def theme_create(request: HttpRequest, assist_id: int, payload: ThemeIn) -> Status:
+def theme_create(request: ApiRequest, assist_id: int, payload: ThemeIn) -> Status:
     access = _access(request, assist_id, edit=True)
     theme = services.theme_create(access=access, title=payload.title, note_ids=payload.note_ids)
     return Status(201, {"theme": services.theme_wire(theme), "version": access.assist.version})
@@ -169,7 +169,7 @@ def theme_create(request: HttpRequest, assist_id: int, payload: ThemeIn) -> Stat
 
 @router.patch("/assists/{assist_id}/themes/{theme_id}")
 def theme_update(
-    request: HttpRequest, assist_id: int, theme_id: int, payload: ThemePatch
+    request: ApiRequest, assist_id: int, theme_id: int, payload: ThemePatch
 ) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     theme = services.theme_update(
@@ -182,7 +182,7 @@ def theme_update(
 
 
 @router.delete("/assists/{assist_id}/themes/{theme_id}")
-def theme_delete(request: HttpRequest, assist_id: int, theme_id: int) -> dict[str, Any]:
+def theme_delete(request: ApiRequest, assist_id: int, theme_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     version = services.theme_delete(access=access, theme=access_theme(access, theme_id))
     return {"version": version}
@@ -190,7 +190,7 @@ def theme_delete(request: HttpRequest, assist_id: int, theme_id: int) -> dict[st
 
 @router.post("/assists/{assist_id}/themes/{theme_id}/merge")
 def theme_merge(
-    request: HttpRequest, assist_id: int, theme_id: int, payload: MergeIn
+    request: ApiRequest, assist_id: int, theme_id: int, payload: MergeIn
 ) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     target = services.theme_merge(
@@ -202,7 +202,7 @@ def theme_merge(
 
 
 @router.post("/assists/{assist_id}/themes/{theme_id}/split", response={201: dict})
-def theme_split(request: HttpRequest, assist_id: int, theme_id: int, payload: SplitIn) -> Status:
+def theme_split(request: ApiRequest, assist_id: int, theme_id: int, payload: SplitIn) -> Status:
     access = _access(request, assist_id, edit=True)
     theme = services.theme_split(
         access=access,
@@ -214,14 +214,14 @@ def theme_split(request: HttpRequest, assist_id: int, theme_id: int, payload: Sp
 
 
 @router.put("/assists/{assist_id}/theme-order")
-def theme_reorder(request: HttpRequest, assist_id: int, payload: OrderIn) -> dict[str, Any]:
+def theme_reorder(request: ApiRequest, assist_id: int, payload: OrderIn) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     themes = services.theme_reorder(access=access, theme_ids=payload.theme_ids)
     return {"themes": [services.theme_wire(t) for t in themes], "version": access.assist.version}
 
 
 @router.post("/assists/{assist_id}/placements")
-def notes_place(request: HttpRequest, assist_id: int, payload: PlaceIn) -> dict[str, Any]:
+def notes_place(request: ApiRequest, assist_id: int, payload: PlaceIn) -> dict[str, Any]:
     """Move notes into a theme, or back to ungrouped with ``theme_id: null``."""
     access = _access(request, assist_id, edit=True)
     theme = access_theme(access, payload.theme_id) if payload.theme_id is not None else None
@@ -245,7 +245,7 @@ def _suggestion(access: AnalysisAccess, suggestion_id: int) -> ThemeSuggestion:
 
 
 @router.post("/assists/{assist_id}/suggestions", response={201: dict})
-def suggestions_run(request: HttpRequest, assist_id: int) -> Status:
+def suggestions_run(request: ApiRequest, assist_id: int) -> Status:
     """Cluster the ungrouped notes; the answer lists proposals, nothing has moved."""
     from peerassist.semantic.embeddings import embedding_backend
 
@@ -267,7 +267,7 @@ def suggestions_run(request: HttpRequest, assist_id: int) -> Status:
 
 @router.post("/assists/{assist_id}/suggestions/{suggestion_id}/accept", response={201: dict})
 def suggestion_accept(
-    request: HttpRequest, assist_id: int, suggestion_id: int, payload: AcceptIn
+    request: ApiRequest, assist_id: int, suggestion_id: int, payload: AcceptIn
 ) -> Status:
     access = _access(request, assist_id, edit=True)
     theme = services.suggestion_accept(
@@ -277,7 +277,7 @@ def suggestion_accept(
 
 
 @router.post("/assists/{assist_id}/suggestions/{suggestion_id}/dismiss")
-def suggestion_dismiss(request: HttpRequest, assist_id: int, suggestion_id: int) -> dict[str, Any]:
+def suggestion_dismiss(request: ApiRequest, assist_id: int, suggestion_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     services.suggestion_dismiss(access=access, suggestion=_suggestion(access, suggestion_id))
     return {"dismissed": suggestion_id}
@@ -304,7 +304,7 @@ def _voting_wire(settings: Any) -> dict[str, Any]:
 
 
 @router.put("/assists/{assist_id}/voting")
-def voting_configure(request: HttpRequest, assist_id: int, payload: VotingIn) -> dict[str, Any]:
+def voting_configure(request: ApiRequest, assist_id: int, payload: VotingIn) -> dict[str, Any]:
     access = _access(request, assist_id)
     settings = services.voting_configure(
         access=access, budget=payload.budget, max_per_theme=payload.max_per_theme
@@ -313,21 +313,19 @@ def voting_configure(request: HttpRequest, assist_id: int, payload: VotingIn) ->
 
 
 @router.post("/assists/{assist_id}/voting/open")
-def voting_open(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def voting_open(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     access = _access(request, assist_id)
     return {"voting": _voting_wire(services.voting_open(access=access))}
 
 
 @router.post("/assists/{assist_id}/voting/close")
-def voting_close(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def voting_close(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     access = _access(request, assist_id)
     return {"voting": _voting_wire(services.voting_close(access=access))}
 
 
 @router.put("/assists/{assist_id}/themes/{theme_id}/my-vote")
-def vote_set(
-    request: HttpRequest, assist_id: int, theme_id: int, payload: VoteIn
-) -> dict[str, Any]:
+def vote_set(request: ApiRequest, assist_id: int, theme_id: int, payload: VoteIn) -> dict[str, Any]:
     """Set your own dots on a theme (0 takes them back). There is no way to name a voter."""
     access = _access(request, assist_id)
     theme = access_theme(access, theme_id)
@@ -348,7 +346,7 @@ class DeterminantIn(Schema):
 
 
 @router.post("/assists/{assist_id}/determinants", response={201: dict})
-def determinant_create(request: HttpRequest, assist_id: int, payload: DeterminantIn) -> Status:
+def determinant_create(request: ApiRequest, assist_id: int, payload: DeterminantIn) -> Status:
     access = _access(request, assist_id, edit=True)
     determinant = services.determinant_create(
         access=access,
@@ -363,7 +361,7 @@ def determinant_create(request: HttpRequest, assist_id: int, payload: Determinan
 
 
 @router.delete("/assists/{assist_id}/determinants/{determinant_id}")
-def determinant_delete(request: HttpRequest, assist_id: int, determinant_id: int) -> dict[str, Any]:
+def determinant_delete(request: ApiRequest, assist_id: int, determinant_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     version = services.determinant_delete(
         access=access, determinant=access_determinant(access, determinant_id)
@@ -372,7 +370,7 @@ def determinant_delete(request: HttpRequest, assist_id: int, determinant_id: int
 
 
 @router.get("/assists/{assist_id}/construct-suggestions")
-def constructs_suggest(request: HttpRequest, assist_id: int, text: str = "") -> dict[str, Any]:
+def constructs_suggest(request: ApiRequest, assist_id: int, text: str = "") -> dict[str, Any]:
     """The constructs whose definitions read most like ``text``, best first."""
     access = _access(request, assist_id)
     rows = construct_suggest(access.assist.organisation_id, text[:2000])
@@ -392,7 +390,7 @@ class ConstructIn(Schema):
 
 
 @router.post("/assists/{assist_id}/constructs", response={201: dict})
-def construct_create(request: HttpRequest, assist_id: int, payload: ConstructIn) -> Status:
+def construct_create(request: ApiRequest, assist_id: int, payload: ConstructIn) -> Status:
     """A knowledge manager adds one of the organisation's own constructs."""
     access = _access(request, assist_id)
     construct = services.construct_create(
@@ -432,7 +430,7 @@ class ActionPatch(Schema):
 
 
 @router.post("/assists/{assist_id}/actions", response={201: dict})
-def action_create(request: HttpRequest, assist_id: int, payload: ActionIn) -> Status:
+def action_create(request: ApiRequest, assist_id: int, payload: ActionIn) -> Status:
     access = _access(request, assist_id, edit=True)
     action = services.action_create(
         access=access,
@@ -454,7 +452,7 @@ def action_create(request: HttpRequest, assist_id: int, payload: ActionIn) -> St
 
 @router.patch("/assists/{assist_id}/actions/{action_id}")
 def action_update(
-    request: HttpRequest, assist_id: int, action_id: int, payload: ActionPatch
+    request: ApiRequest, assist_id: int, action_id: int, payload: ActionPatch
 ) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     action = access_action(access, action_id)

@@ -10,11 +10,11 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import services
 from peerassist.assists.live.events import (
@@ -90,12 +90,12 @@ class ClosingIn(Schema):
     action_list_due: dt.date | None = None
 
 
-def _assist(request: HttpRequest, assist_id: int) -> PeerAssist:
-    return access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+def _assist(request: ApiRequest, assist_id: int) -> PeerAssist:
+    return access_peer_assist(request.auth, assist_id)
 
 
 def _note_out(
-    request: HttpRequest, assist: PeerAssist, note: Note, viewer: Participant | None = None
+    request: ApiRequest, assist: PeerAssist, note: Note, viewer: Participant | None = None
 ) -> dict[str, Any]:
     """The note as this viewer sees it, and the version of the write that made it.
 
@@ -104,7 +104,7 @@ def _note_out(
     already knows it (the author of a note just added).
     """
     if viewer is None:
-        viewer = participant_of(request.auth, assist)  # type: ignore[attr-defined]
+        viewer = participant_of(request.auth, assist)
     shaped = note_for_viewer(note_wire(note), viewer, private_writing=assist.private_writing)
     return {"note": shaped, "version": assist.version}
 
@@ -112,11 +112,11 @@ def _note_out(
 @router.post(
     "/{assist_id}/notes", response={200: NoteAnswer, 201: NoteAnswer}, summary="Add a note"
 )
-def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
+def note_add(request: ApiRequest, assist_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     """201 with the new note; 200 with the same note when ``client_id`` was seen before."""
     assist = _assist(request, assist_id)
     note, created = services.note_create(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         client_id=payload.client_id,
         text=payload.text,
@@ -132,7 +132,7 @@ def note_add(request: HttpRequest, assist_id: int, payload: NoteIn) -> Status[di
 
 @router.patch("/{assist_id}/notes/{note_id}", response=NoteAnswer, summary="Change or hide a note")
 def note_change(
-    request: HttpRequest, assist_id: int, note_id: int, payload: NotePatch
+    request: ApiRequest, assist_id: int, note_id: int, payload: NotePatch
 ) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -141,7 +141,7 @@ def note_change(
         if key in changes and changes[key] is None:
             raise Invalid(f"“{key}” cannot be empty.")
     note = services.note_update(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         note_id=note_id,
         changes=changes,
@@ -151,9 +151,9 @@ def note_change(
 
 
 @router.delete("/{assist_id}/notes/{note_id}", response=VersionAnswer, summary="Delete a note")
-def note_remove(request: HttpRequest, assist_id: int, note_id: int) -> dict[str, Any]:
+def note_remove(request: ApiRequest, assist_id: int, note_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
-    version = services.note_delete(actor=request.auth, assist=assist, note_id=note_id)  # type: ignore[attr-defined]
+    version = services.note_delete(actor=request.auth, assist=assist, note_id=note_id)
     return {"version": version}
 
 
@@ -163,11 +163,11 @@ def note_remove(request: HttpRequest, assist_id: int, note_id: int) -> dict[str,
     summary="Confirm (or correct) a note taken on your behalf",
 )
 def note_confirm(
-    request: HttpRequest, assist_id: int, note_id: int, payload: ConfirmIn
+    request: ApiRequest, assist_id: int, note_id: int, payload: ConfirmIn
 ) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     note = services.note_confirm_by_speaker(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         note_id=note_id,
         text=payload.text,
@@ -177,17 +177,17 @@ def note_confirm(
 
 
 @router.get("/{assist_id}/board", response=BoardState, summary="The board, or what changed since N")
-def board(request: HttpRequest, assist_id: int, since: int | None = None) -> dict[str, Any]:
+def board(request: ApiRequest, assist_id: int, since: int | None = None) -> dict[str, Any]:
     if since is not None and since < 0:
         raise Invalid("“since” must be a version number, 0 or more.")
     assist = _assist(request, assist_id)
-    return board_state(assist, request.auth, since=since)  # type: ignore[attr-defined]
+    return board_state(assist, request.auth, since=since)
 
 
 @router.post("/{assist_id}/phase", response=PhaseAnswer, summary="Move the phase (facilitator)")
-def phase(request: HttpRequest, assist_id: int, payload: PhaseIn) -> dict[str, Any]:
+def phase(request: ApiRequest, assist_id: int, payload: PhaseIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = request.auth
     if payload.direction is not None:
         assist = services.phase_advance(
             actor=actor,
@@ -205,18 +205,18 @@ def phase(request: HttpRequest, assist_id: int, payload: PhaseIn) -> dict[str, A
 
 
 @router.patch("/{assist_id}/controls", response=ControlsAnswer, summary="Facilitator controls")
-def controls(request: HttpRequest, assist_id: int, payload: ControlsIn) -> dict[str, Any]:
+def controls(request: ApiRequest, assist_id: int, payload: ControlsIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     changes = payload.model_dump(exclude_unset=True)
-    assist = services.controls_update(actor=request.auth, assist=assist, changes=changes)  # type: ignore[attr-defined]
+    assist = services.controls_update(actor=request.auth, assist=assist, changes=changes)
     return {"controls": controls_wire(assist), "version": assist.version}
 
 
 @router.post("/{assist_id}/presence", response=DoneAnswer, summary="Say you are done (or not)")
-def presence(request: HttpRequest, assist_id: int, payload: PresenceIn) -> dict[str, Any]:
+def presence(request: ApiRequest, assist_id: int, payload: PresenceIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     participant = services.participant_done_set(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         done=payload.done,
     )
@@ -224,9 +224,9 @@ def presence(request: HttpRequest, assist_id: int, payload: PresenceIn) -> dict[
 
 
 @router.post("/{assist_id}/takeaway", response=TakeawayAnswer, summary="What you will take away")
-def takeaway(request: HttpRequest, assist_id: int, payload: TakeawayIn) -> dict[str, Any]:
+def takeaway(request: ApiRequest, assist_id: int, payload: TakeawayIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
-    participant = services.takeaway_set(actor=request.auth, assist=assist, text=payload.text)  # type: ignore[attr-defined]
+    participant = services.takeaway_set(actor=request.auth, assist=assist, text=payload.text)
     assist.refresh_from_db(fields=["version"])
     return {"takeaway": participant.takeaway, "version": assist.version}
 
@@ -234,10 +234,10 @@ def takeaway(request: HttpRequest, assist_id: int, payload: TakeawayIn) -> dict[
 @router.post(
     "/{assist_id}/close", response=ClosingAnswer, summary="Host thanks and action-list date"
 )
-def closing(request: HttpRequest, assist_id: int, payload: ClosingIn) -> dict[str, Any]:
+def closing(request: ApiRequest, assist_id: int, payload: ClosingIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     assist = services.closing_set(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         host_thanks=payload.host_thanks,
         action_list_due=payload.action_list_due,

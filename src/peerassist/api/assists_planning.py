@@ -13,12 +13,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
+from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import AssistNeed, access_peer_assist
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
@@ -35,17 +35,17 @@ router = Router(tags=["peer assist planning"])
 GUESTS_ONLY = "Visitors can use their invitation and the briefing pack only."
 
 
-def _assist(request: HttpRequest, assist_id: int, need: AssistNeed) -> PeerAssist:
+def _assist(request: ApiRequest, assist_id: int, need: AssistNeed) -> PeerAssist:
     """The peer assist for a person with an account; guests get 403 (404 for another one)."""
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = request.auth
     assist = access_peer_assist(actor, assist_id, need=need)
     if isinstance(actor, Guest):
         raise Forbidden(GUESTS_ONLY, code="guest_not_allowed")
     return assist
 
 
-def _user(request: HttpRequest) -> User:
-    actor = request.auth  # type: ignore[attr-defined]
+def _user(request: ApiRequest) -> User:
+    actor = request.auth
     if not isinstance(actor, User):
         raise Forbidden(GUESTS_ONLY, code="guest_not_allowed")
     return actor
@@ -318,7 +318,7 @@ def _fields(data: dict[str, Any]) -> services.PlanFields:
 
 
 @router.post("", response={201: AssistOut}, summary="Plan a peer assist for a project")
-def assist_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
+def assist_create(request: ApiRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
     user = _user(request)
     project = access_project(user, payload.project_id, need=ProjectNeed.EDIT)
     data = payload.dict(exclude={"project_id"})
@@ -327,13 +327,13 @@ def assist_create(request: HttpRequest, payload: PlanCreateIn) -> Status[dict[st
 
 
 @router.get("/{assist_id}", response=AssistOut, summary="One peer assist's plan, with warnings")
-def assist_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def assist_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
-    return _assist_out(assist, request.auth)  # type: ignore[attr-defined]
+    return _assist_out(assist, request.auth)
 
 
 @router.patch("/{assist_id}", response=AssistOut, summary="Change the plan")
-def assist_patch(request: HttpRequest, assist_id: int, payload: PlanPatch) -> dict[str, Any]:
+def assist_patch(request: ApiRequest, assist_id: int, payload: PlanPatch) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     current = {
         "title": assist.title,
@@ -357,28 +357,28 @@ def assist_patch(request: HttpRequest, assist_id: int, payload: PlanPatch) -> di
         }
     )
     assist = services.assist_update(assist=assist, fields=_fields(current))
-    return _assist_out(assist, request.auth)  # type: ignore[attr-defined]
+    return _assist_out(assist, request.auth)
 
 
 # --- Agenda --------------------------------------------------------------------------------------
 
 
 @router.get("/{assist_id}/agenda", response=AgendaOut, summary="The agenda, its total and warnings")
-def agenda_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def agenda_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     return _agenda_out(_assist(request, assist_id, AssistNeed.VIEW))
 
 
 @router.post(
     "/{assist_id}/agenda/template", response=AgendaOut, summary="Replace the agenda with a template"
 )
-def agenda_template(request: HttpRequest, assist_id: int, payload: TemplateIn) -> dict[str, Any]:
+def agenda_template(request: ApiRequest, assist_id: int, payload: TemplateIn) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     agenda_services.agenda_apply_template(assist=assist, template_key=payload.template)
     return _agenda_out(assist)
 
 
 @router.post("/{assist_id}/agenda", response={201: AgendaItemOut}, summary="Add an agenda item")
-def agenda_add(request: HttpRequest, assist_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
+def agenda_add(request: ApiRequest, assist_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     data = payload.dict()
     data["guidance"] = data["guidance"] or ""
@@ -390,7 +390,7 @@ def agenda_add(request: HttpRequest, assist_id: int, payload: AgendaItemIn) -> S
     "/{assist_id}/agenda/{item_id}", response=AgendaItemOut, summary="Change an agenda item"
 )
 def agenda_update(
-    request: HttpRequest, assist_id: int, item_id: int, payload: AgendaItemIn
+    request: ApiRequest, assist_id: int, item_id: int, payload: AgendaItemIn
 ) -> AgendaItem:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     return agenda_services.agenda_item_update(assist=assist, item_id=item_id, **payload.dict())
@@ -399,7 +399,7 @@ def agenda_update(
 @router.delete(
     "/{assist_id}/agenda/{item_id}", response={204: None}, summary="Remove an agenda item"
 )
-def agenda_delete(request: HttpRequest, assist_id: int, item_id: int) -> Status[None]:
+def agenda_delete(request: ApiRequest, assist_id: int, item_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     agenda_services.agenda_item_delete(assist=assist, item_id=item_id)
     return Status(204, None)
@@ -409,7 +409,7 @@ def agenda_delete(request: HttpRequest, assist_id: int, item_id: int) -> Status[
     "/{assist_id}/agenda/{item_id}/move", response=AgendaOut, summary="Move an item up or down"
 )
 def agenda_move(
-    request: HttpRequest, assist_id: int, item_id: int, payload: MoveIn
+    request: ApiRequest, assist_id: int, item_id: int, payload: MoveIn
 ) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     agenda_services.agenda_item_move(assist=assist, item_id=item_id, direction=payload.direction)
@@ -420,7 +420,7 @@ def agenda_move(
 
 
 @router.get("/{assist_id}/participants", response=list[ParticipantOut], summary="Who takes part")
-def participants_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
+def participants_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     return [
         _participant_out(p)
@@ -434,7 +434,7 @@ def participants_list(request: HttpRequest, assist_id: int) -> list[dict[str, An
     summary="Add a colleague or an external visitor",
 )
 def participants_add(
-    request: HttpRequest, assist_id: int, payload: ParticipantIn
+    request: ApiRequest, assist_id: int, payload: ParticipantIn
 ) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if payload.user_id is not None:
@@ -464,7 +464,7 @@ def participants_add(
     response={204: None},
     summary="Remove a participant",
 )
-def participants_remove(request: HttpRequest, assist_id: int, participant_id: int) -> Status[None]:
+def participants_remove(request: ApiRequest, assist_id: int, participant_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     services.participant_remove(assist=assist, participant_id=participant_id)
     return Status(204, None)
@@ -475,7 +475,7 @@ def participants_remove(request: HttpRequest, assist_id: int, participant_id: in
     response=list[ParticipantOut],
     summary="Invite everyone not yet invited (the e-mails are queued)",
 )
-def invitations_send(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
+def invitations_send(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     sent = invitations.invitations_send(assist=assist, by_user=_user(request))
     return [_participant_out(p) for p in sent]
@@ -486,7 +486,7 @@ def invitations_send(request: HttpRequest, assist_id: int) -> list[dict[str, Any
     response=ParticipantOut,
     summary="Queue an invitation again (a new link)",
 )
-def invitation_resend(request: HttpRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
+def invitation_resend(request: ApiRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     return _participant_out(
         invitations.invitation_resend(assist=assist, participant_id=participant_id)
@@ -498,7 +498,7 @@ def invitation_resend(request: HttpRequest, assist_id: int, participant_id: int)
     response=ParticipantOut,
     summary="Withdraw a visitor's invitation",
 )
-def invitation_revoke(request: HttpRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
+def invitation_revoke(request: ApiRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     return _participant_out(
         invitations.invitation_revoke(assist=assist, participant_id=participant_id)
@@ -510,10 +510,10 @@ def invitation_revoke(request: HttpRequest, assist_id: int, participant_id: int)
     response=ParticipantOut,
     summary="Reply to your invitation (a guest, or a colleague on the list)",
 )
-def rsvp(request: HttpRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any]:
+def rsvp(request: ApiRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any]:
     """``rsvp`` is accepted, tentative or declined. A guest who comes (or may) gives
     ``consent`` to record their notes; a colleague's account covers it, so it is ignored."""
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = request.auth
     assist = access_peer_assist(actor, assist_id)
     if isinstance(actor, User):
         return _participant_out(
@@ -549,14 +549,14 @@ def _status_out(assist: PeerAssist) -> dict[str, Any]:
 
 
 @router.get("/{assist_id}/status", response=StatusOut, summary="Status, allowed moves and history")
-def status_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def status_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     return _status_out(_assist(request, assist_id, AssistNeed.VIEW))
 
 
 @router.post(
     "/{assist_id}/status", response=StatusOut, summary="Move the status (refused with the reason)"
 )
-def status_set(request: HttpRequest, assist_id: int, payload: StatusIn) -> dict[str, Any]:
+def status_set(request: ApiRequest, assist_id: int, payload: StatusIn) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if payload.to_status not in AssistStatus.values:
         raise Invalid(
@@ -582,7 +582,7 @@ def _logistics_out(assist: PeerAssist) -> list[dict[str, Any]]:
 @router.get(
     "/{assist_id}/logistics", response=list[LogisticsItemOut], summary="The logistics checklist"
 )
-def logistics_get(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
+def logistics_get(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     return _logistics_out(_assist(request, assist_id, AssistNeed.VIEW))
 
 
@@ -590,7 +590,7 @@ def logistics_get(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
     "/{assist_id}/logistics", response=list[LogisticsItemOut], summary="Tick checklist items"
 )
 def logistics_put(
-    request: HttpRequest, assist_id: int, payload: LogisticsIn
+    request: ApiRequest, assist_id: int, payload: LogisticsIn
 ) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     assist = logistics.logistics_set(assist=assist, ticks=payload.ticks)
@@ -603,7 +603,7 @@ def logistics_put(
 @router.get(
     "/{assist_id}/attachments", response=list[AttachmentOut], summary="Papers in the briefing pack"
 )
-def attachments_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any]]:
+def attachments_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     return [_attachment_out(a) for a in assist.attachments.order_by("created_at", "id")]
 
@@ -613,7 +613,7 @@ def attachments_list(request: HttpRequest, assist_id: int) -> list[dict[str, Any
     response={201: AttachmentOut},
     summary="Upload a paper (multipart, field 'file')",
 )
-def attachments_add(request: HttpRequest, assist_id: int) -> Status[dict[str, Any]]:
+def attachments_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 64 * 1024:
         raise services.TooLarge(services.upload_limit_message())
@@ -627,16 +627,16 @@ def attachments_add(request: HttpRequest, assist_id: int) -> Status[dict[str, An
 @router.delete(
     "/{assist_id}/attachments/{attachment_id}", response={204: None}, summary="Remove a paper"
 )
-def attachments_delete(request: HttpRequest, assist_id: int, attachment_id: int) -> Status[None]:
+def attachments_delete(request: ApiRequest, assist_id: int, attachment_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     services.attachment_delete(assist=assist, attachment_id=attachment_id)
     return Status(204, None)
 
 
 @router.get("/{assist_id}/briefing", response=BriefingOut, summary="The briefing pack (guests too)")
-def briefing_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
-    plan = PlanPresenter(plan_overview(assist), request.auth)  # type: ignore[attr-defined]
+def briefing_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
+    assist = access_peer_assist(request.auth, assist_id)
+    plan = PlanPresenter(plan_overview(assist), request.auth)
     return {
         "id": assist.pk,
         "title": assist.title,

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import User
-from peerassist.api.auth import user_auth
+from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.core.errors import Invalid, NotFound
 from peerassist.lessons import insights as insights_mod
 from peerassist.lessons import services
@@ -32,10 +31,6 @@ from peerassist.lessons.visibility import insider_checker, lesson_is_insider
 from peerassist.projects.access import ProjectNeed, access_project
 
 router = Router(tags=["lessons"], auth=user_auth)
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -241,7 +236,7 @@ def _citations(values: list[str] | None) -> str | None:
 @router.get("/lessons", response=list[LessonOut])
 @paginate(LimitOffsetPagination)
 def lessons_list(
-    request: HttpRequest,
+    request: ApiRequest,
     status: str = "",
     valence: str = "",
     project_id: int | None = None,
@@ -249,7 +244,7 @@ def lessons_list(
     mine: bool = False,
 ) -> list[dict[str, Any]]:
     """Lessons the user may see, newest first; filter by status, valence, project, construct."""
-    actor = _user(request)
+    actor = request_user(request)
     lessons = lesson_list(
         actor,
         status=status if status in Lesson.Status.values else "",
@@ -280,8 +275,8 @@ class _LazyOut:
 
 
 @router.post("/lessons", response={201: LessonOut})
-def lessons_create(request: HttpRequest, payload: LessonIn) -> Status[dict[str, Any]]:
-    actor = _user(request)
+def lessons_create(request: ApiRequest, payload: LessonIn) -> Status[dict[str, Any]]:
+    actor = request_user(request)
     data = payload.dict()
     project_id = data.pop("project_id")
     organisation_id = data.pop("organisation_id")
@@ -314,17 +309,17 @@ def lessons_create(request: HttpRequest, payload: LessonIn) -> Status[dict[str, 
 
 
 @router.get("/lessons/review-queue", response=list[LessonOut])
-def lessons_review_queue(request: HttpRequest) -> list[dict[str, Any]]:
+def lessons_review_queue(request: ApiRequest) -> list[dict[str, Any]]:
     """Lessons awaiting review where the user is a knowledge manager."""
-    return [lesson_out(lesson, inside=True) for lesson in review_queue(_user(request))]
+    return [lesson_out(lesson, inside=True) for lesson in review_queue(request_user(request))]
 
 
 @router.get("/lessons/insights", response=InsightsOut)
 def lessons_insights(
-    request: HttpRequest, scope: str = "organisation", organisation_id: int | None = None
+    request: ApiRequest, scope: str = "organisation", organisation_id: int | None = None
 ) -> dict[str, Any]:
     """Enablers and barriers by CFIR domain, construct and quarter (visible lessons only)."""
-    actor = _user(request)
+    actor = request_user(request)
     orgs = actor_organisation_ids(actor)
     if scope != "shared":
         if organisation_id is None:
@@ -369,15 +364,15 @@ def lessons_insights(
 
 
 @router.get("/lessons/{lesson_id}", response=LessonOut)
-def lessons_get(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
-    actor = _user(request)
+def lessons_get(request: ApiRequest, lesson_id: int) -> dict[str, Any]:
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id)
     return lesson_out(lesson, inside=lesson_is_insider(actor, lesson))
 
 
 @router.patch("/lessons/{lesson_id}", response=LessonOut)
-def lessons_update(request: HttpRequest, lesson_id: int, payload: LessonPatch) -> dict[str, Any]:
-    actor = _user(request)
+def lessons_update(request: ApiRequest, lesson_id: int, payload: LessonPatch) -> dict[str, Any]:
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
     data = payload.dict(exclude_unset=True)
     construct_ids = data.pop("construct_ids", None)
@@ -389,24 +384,24 @@ def lessons_update(request: HttpRequest, lesson_id: int, payload: LessonPatch) -
 
 
 @router.delete("/lessons/{lesson_id}", response={204: None})
-def lessons_delete(request: HttpRequest, lesson_id: int) -> Status[None]:
-    actor = _user(request)
+def lessons_delete(request: ApiRequest, lesson_id: int) -> Status[None]:
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
     services.lesson_delete(actor=actor, lesson=lesson)
     return Status(204, None)
 
 
 @router.post("/lessons/{lesson_id}/submit", response=LessonOut)
-def lessons_submit(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
-    actor = _user(request)
+def lessons_submit(request: ApiRequest, lesson_id: int) -> dict[str, Any]:
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id)
     services.lesson_submit(actor=actor, lesson=lesson)
     return lesson_out(access_lesson(actor, lesson.pk), inside=True)
 
 
 @router.post("/lessons/{lesson_id}/review", response=LessonOut)
-def lessons_review(request: HttpRequest, lesson_id: int, payload: ReviewIn) -> dict[str, Any]:
-    actor = _user(request)
+def lessons_review(request: ApiRequest, lesson_id: int, payload: ReviewIn) -> dict[str, Any]:
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.REVIEW)
     services.lesson_review(
         actor=actor, lesson=lesson, decision=payload.decision, comment=payload.comment
@@ -415,9 +410,9 @@ def lessons_review(request: HttpRequest, lesson_id: int, payload: ReviewIn) -> d
 
 
 @router.get("/lessons/{lesson_id}/reviews", response=list[ReviewOut])
-def lessons_reviews(request: HttpRequest, lesson_id: int) -> list[dict[str, Any]]:
+def lessons_reviews(request: ApiRequest, lesson_id: int) -> list[dict[str, Any]]:
     """The review history, for the author, host team and knowledge managers."""
-    actor = _user(request)
+    actor = request_user(request)
     lesson = access_lesson(actor, lesson_id)
     if not lesson_is_insider(actor, lesson):
         raise NotFound("No such lesson.")
@@ -437,24 +432,22 @@ def lessons_reviews(request: HttpRequest, lesson_id: int) -> list[dict[str, Any]
 
 @router.get("/projects/{project_id}/lessons-log", response=list[LogEntryOut])
 @paginate(LimitOffsetPagination)
-def log_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
-    project = access_project(_user(request), project_id)
+def log_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
+    project = access_project(request_user(request), project_id)
     return [_log_out(e) for e in project_log(project.pk)]
 
 
 @router.post("/projects/{project_id}/lessons-log", response={201: LogEntryOut})
-def log_create(
-    request: HttpRequest, project_id: int, payload: LogEntryIn
-) -> Status[dict[str, Any]]:
-    actor = _user(request)
+def log_create(request: ApiRequest, project_id: int, payload: LogEntryIn) -> Status[dict[str, Any]]:
+    actor = request_user(request)
     project = access_project(actor, project_id, need=ProjectNeed.EDIT)
     entry = services.log_entry_create(actor=actor, project=project, **payload.dict())
     return Status(201, _log_out(entry))
 
 
 @router.delete("/lessons-log/{entry_id}", response={204: None})
-def log_delete(request: HttpRequest, entry_id: int) -> Status[None]:
-    actor = _user(request)
+def log_delete(request: ApiRequest, entry_id: int) -> Status[None]:
+    actor = request_user(request)
     entry = access_log_entry(actor, entry_id, need=ProjectNeed.EDIT)
     services.log_entry_delete(actor=actor, entry=entry)
     return Status(204, None)
@@ -462,23 +455,23 @@ def log_delete(request: HttpRequest, entry_id: int) -> Status[None]:
 
 @router.post("/projects/{project_id}/retrospects", response={201: RetrospectOut})
 def retrospect_create(
-    request: HttpRequest, project_id: int, payload: RetrospectIn
+    request: ApiRequest, project_id: int, payload: RetrospectIn
 ) -> Status[dict[str, Any]]:
-    actor = _user(request)
+    actor = request_user(request)
     project = access_project(actor, project_id, need=ProjectNeed.EDIT)
     retrospect = services.retrospect_save(actor=actor, project=project, **payload.dict())
     return Status(201, _retro_out(retrospect))
 
 
 @router.get("/retrospects/{retrospect_id}", response=RetrospectOut)
-def retrospect_get(request: HttpRequest, retrospect_id: int) -> dict[str, Any]:
-    return _retro_out(access_retrospect(_user(request), retrospect_id))
+def retrospect_get(request: ApiRequest, retrospect_id: int) -> dict[str, Any]:
+    return _retro_out(access_retrospect(request_user(request), retrospect_id))
 
 
 @router.post("/retrospects/{retrospect_id}/draft-lessons", response={201: list[LessonOut]})
-def retrospect_lessons(request: HttpRequest, retrospect_id: int) -> Status[list[dict[str, Any]]]:
+def retrospect_lessons(request: ApiRequest, retrospect_id: int) -> Status[list[dict[str, Any]]]:
     """One draft lesson per line of 'what we would do differently' (not repeated)."""
-    actor = _user(request)
+    actor = request_user(request)
     retrospect = access_retrospect(actor, retrospect_id, need=ProjectNeed.EDIT)
     made = services.retrospect_draft_lessons(actor=actor, retrospect=retrospect)
     return Status(201, [lesson_out(access_lesson(actor, m.pk), inside=True) for m in made])

@@ -3,11 +3,10 @@ and subscriptions. The same selectors and services as the pages."""
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from peerassist.api.auth import user_auth
+from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.finding import people, subscriptions
 from peerassist.finding.models import Subscription
 from peerassist.finding.related import related_for_learning_need
@@ -60,11 +59,11 @@ class SearchOut(Schema):
 
 
 @router.get("/lessons", response=SearchOut, summary="Search the lessons you may see")
-def search_lessons(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
+def search_lessons(request: ApiRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Full-text and meaning, merged by rank fusion; ``title_html``/``snippet_html`` are
     escaped with matches in ``<mark>``."""
     result = lesson_search(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         query=params.q,
         filters=LessonFilters(
             valence=params.valence,
@@ -126,8 +125,8 @@ class RelatedOut(Schema):
     response=list[RelatedOut],
     summary="Has this been solved before? Lessons and past peer assists for a learning need",
 )
-def related(request: HttpRequest, need_id: int) -> list[dict[str, object]]:
-    need = people.access_need(request.auth, need_id)  # type: ignore[attr-defined]
+def related(request: ApiRequest, need_id: int) -> list[dict[str, object]]:
+    need = people.access_need(request.auth, need_id)
     return [
         {
             "kind": m.kind,
@@ -139,7 +138,7 @@ def related(request: HttpRequest, need_id: int) -> list[dict[str, object]]:
             "matched_terms": list(m.matched_terms),
             "similarity": m.similarity,
         }
-        for m in related_for_learning_need(request.auth, need)  # type: ignore[attr-defined]
+        for m in related_for_learning_need(request.auth, need)
     ]
 
 
@@ -160,8 +159,8 @@ class PersonOut(Schema):
     response=list[PersonOut],
     summary="Who has done this before? People who agreed to be found, for a learning need",
 )
-def people_for_need(request: HttpRequest, need_id: int) -> list[dict[str, object]]:
-    need = people.access_need(request.auth, need_id)  # type: ignore[attr-defined]
+def people_for_need(request: ApiRequest, need_id: int) -> list[dict[str, object]]:
+    need = people.access_need(request.auth, need_id)
     return [
         {
             "kind": p.key[0],
@@ -174,7 +173,7 @@ def people_for_need(request: HttpRequest, need_id: int) -> list[dict[str, object
             "projects": p.projects,
             "notes": p.notes,
         }
-        for p in people.people_for_need(actor=request.auth, need=need)  # type: ignore[attr-defined]
+        for p in people.people_for_need(actor=request.auth, need=need)
     ]
 
 
@@ -203,10 +202,10 @@ def _subscription_out(subscription: Subscription) -> dict[str, object]:
 
 
 @router.get("/subscriptions", response=list[SubscriptionOut], summary="What you follow")
-def subscription_list(request: HttpRequest) -> list[dict[str, object]]:
+def subscription_list(request: ApiRequest) -> list[dict[str, object]]:
     return [
         _subscription_out(s)
-        for s in Subscription.objects.filter(user=request.auth).select_related("construct")  # type: ignore[attr-defined]
+        for s in Subscription.objects.filter(user=request_user(request)).select_related("construct")
     ]
 
 
@@ -215,9 +214,9 @@ def subscription_list(request: HttpRequest) -> list[dict[str, object]]:
     response={201: SubscriptionOut},
     summary="Follow a construct, setting or keyword",
 )
-def subscription_create(request: HttpRequest, body: SubscriptionIn) -> Status[dict[str, object]]:
+def subscription_create(request: ApiRequest, body: SubscriptionIn) -> Status[dict[str, object]]:
     subscription = subscriptions.subscription_create(
-        user=request.auth,  # type: ignore[attr-defined]
+        user=request_user(request),
         kind=body.kind,
         construct_code=body.construct_code,
         value=body.value,
@@ -226,6 +225,6 @@ def subscription_create(request: HttpRequest, body: SubscriptionIn) -> Status[di
 
 
 @router.delete("/subscriptions/{subscription_id}", response={204: None}, summary="Stop following")
-def subscription_delete(request: HttpRequest, subscription_id: int) -> Status[None]:
-    subscriptions.subscription_delete(user=request.auth, subscription_id=subscription_id)  # type: ignore[attr-defined]
+def subscription_delete(request: ApiRequest, subscription_id: int) -> Status[None]:
+    subscriptions.subscription_delete(user=request_user(request), subscription_id=subscription_id)
     return Status(204, None)

@@ -6,13 +6,11 @@ Every write calls the same service as the pages; ``projects.access`` decides who
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from peerassist.accounts.models import User
-from peerassist.api.auth import user_auth
+from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.core.errors import NotFound
 from peerassist.projects import services
 from peerassist.projects.access import (
@@ -35,10 +33,6 @@ from peerassist.projects.tools import TOOLS, tool_by_slug
 
 router = Router(tags=["projects"], auth=user_auth)
 EDIT = ProjectNeed.EDIT
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -280,12 +274,12 @@ def _member_out(member: Any) -> dict[str, Any]:
 
 
 @router.get("/tools", response=list[ToolOut], summary="The learning tools catalogue")
-def tools_list(request: HttpRequest) -> list[dict[str, Any]]:
+def tools_list(request: ApiRequest) -> list[dict[str, Any]]:
     return [_tool_out(tool) for tool in TOOLS]
 
 
 @router.get("/tools/{slug}", response=ToolOut, summary="One learning tool")
-def tool_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+def tool_detail(request: ApiRequest, slug: str) -> dict[str, Any]:
     tool = tool_by_slug(slug)
     if tool is None:
         raise NotFound("No such learning tool.")
@@ -297,7 +291,7 @@ def _tool_out(tool: Any) -> dict[str, Any]:
 
 
 @router.get("/enablers/suggested", response=list[SuggestedOut], summary="Suggested enablers to add")
-def enablers_suggested(request: HttpRequest) -> list[Any]:
+def enablers_suggested(request: ApiRequest) -> list[Any]:
     return list(suggested_enablers())
 
 
@@ -306,29 +300,31 @@ def enablers_suggested(request: HttpRequest) -> list[Any]:
 
 @router.get("", response=list[ProjectOut], summary="Projects in your organisations")
 @paginate(LimitOffsetPagination)
-def projects_list(request: HttpRequest, filters: Query[ProjectFilter]) -> list[Project]:
-    return project_list(actor=_user(request), query=filters.q[:200])  # type: ignore[return-value]
+def projects_list(request: ApiRequest, filters: Query[ProjectFilter]) -> list[Project]:
+    return project_list(actor=request_user(request), query=filters.q[:200])  # type: ignore[return-value]
 
 
 @router.post("", response={201: ProjectOut}, summary="Start a project (you become its lead)")
-def project_create(request: HttpRequest, payload: ProjectIn) -> Status[Project]:
-    return Status(201, services.project_create(actor=_user(request), **payload.dict()))
+def project_create(request: ApiRequest, payload: ProjectIn) -> Status[Project]:
+    return Status(201, services.project_create(actor=request_user(request), **payload.dict()))
 
 
 @router.get("/{project_id}", response=ProjectOut, summary="One project")
-def project_detail(request: HttpRequest, project_id: int) -> Project:
-    return access_project(_user(request), project_id)
+def project_detail(request: ApiRequest, project_id: int) -> Project:
+    return access_project(request_user(request), project_id)
 
 
 @router.patch("/{project_id}", response=ProjectOut, summary="Change a project")
-def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Project:
-    project = access_project(_user(request), project_id, need=EDIT)
-    return services.project_update(actor=_user(request), project=project, **_changes(payload))
+def project_update(request: ApiRequest, project_id: int, payload: ProjectPatch) -> Project:
+    project = access_project(request_user(request), project_id, need=EDIT)
+    return services.project_update(
+        actor=request_user(request), project=project, **_changes(payload)
+    )
 
 
 @router.get("/{project_id}/members", response=list[MemberOut], summary="The host team")
-def members_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
-    project = access_project(_user(request), project_id)
+def members_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
+    project = access_project(request_user(request), project_id)
     return [_member_out(m) for m in project_team(project)]
 
 
@@ -337,10 +333,10 @@ def members_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
     response={201: MemberOut},
     summary="Add a colleague to the host team (or change their role)",
 )
-def member_add(request: HttpRequest, project_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
-    project = access_project(_user(request), project_id, need=EDIT)
+def member_add(request: ApiRequest, project_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
+    project = access_project(request_user(request), project_id, need=EDIT)
     member = services.project_member_add(
-        actor=_user(request), project=project, user_id=payload.user_id, role=payload.role
+        actor=request_user(request), project=project, user_id=payload.user_id, role=payload.role
     )
     return Status(201, _member_out(member))
 
@@ -348,9 +344,11 @@ def member_add(request: HttpRequest, project_id: int, payload: MemberIn) -> Stat
 @router.delete(
     "/{project_id}/members/{member_id}", response={204: None}, summary="Leave the host team"
 )
-def member_remove(request: HttpRequest, project_id: int, member_id: int) -> Status[None]:
-    project = access_project(_user(request), project_id, need=EDIT)
-    services.project_member_remove(actor=_user(request), project=project, member_id=member_id)
+def member_remove(request: ApiRequest, project_id: int, member_id: int) -> Status[None]:
+    project = access_project(request_user(request), project_id, need=EDIT)
+    services.project_member_remove(
+        actor=request_user(request), project=project, member_id=member_id
+    )
     return Status(204, None)
 
 
@@ -358,20 +356,20 @@ def member_remove(request: HttpRequest, project_id: int, member_id: int) -> Stat
 
 
 @router.get("/{project_id}/bars", response=list[BarOut], summary="The project's BARs")
-def bars_list(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
-    project = access_project(_user(request), project_id)
+def bars_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
+    project = access_project(request_user(request), project_id)
     return [_bar_out(bar) for bar in project.bars.order_by("-created_at")]
 
 
 @router.post("/{project_id}/bars", response={201: BarOut}, summary="Start a BAR")
-def bar_create(request: HttpRequest, project_id: int) -> Status[dict[str, Any]]:
-    project = access_project(_user(request), project_id, need=EDIT)
-    return Status(201, _bar_out(services.bar_create(actor=_user(request), project=project)))
+def bar_create(request: ApiRequest, project_id: int) -> Status[dict[str, Any]]:
+    project = access_project(request_user(request), project_id, need=EDIT)
+    return Status(201, _bar_out(services.bar_create(actor=request_user(request), project=project)))
 
 
 @router.get("/{project_id}/bars/{bar_id}", response=BarOut, summary="One BAR")
-def bar_detail(request: HttpRequest, project_id: int, bar_id: int) -> dict[str, Any]:
-    return _bar_out(access_bar(_user(request), project_id, bar_id))
+def bar_detail(request: ApiRequest, project_id: int, bar_id: int) -> dict[str, Any]:
+    return _bar_out(access_bar(request_user(request), project_id, bar_id))
 
 
 @router.patch(
@@ -380,10 +378,10 @@ def bar_detail(request: HttpRequest, project_id: int, bar_id: int) -> dict[str, 
     summary="Save BAR answers (a draft may send one field at a time)",
 )
 def bar_update(
-    request: HttpRequest, project_id: int, bar_id: int, payload: BarPatch
+    request: ApiRequest, project_id: int, bar_id: int, payload: BarPatch
 ) -> dict[str, Any]:
-    bar = access_bar(_user(request), project_id, bar_id, need=EDIT)
-    return _bar_out(services.bar_update(actor=_user(request), bar=bar, **_changes(payload)))
+    bar = access_bar(request_user(request), project_id, bar_id, need=EDIT)
+    return _bar_out(services.bar_update(actor=request_user(request), bar=bar, **_changes(payload)))
 
 
 @router.post(
@@ -392,9 +390,9 @@ def bar_update(
     summary="Save the whole BAR form at once, as the BAR page does (all or nothing)",
 )
 def bar_submit(
-    request: HttpRequest, project_id: int, bar_id: int, payload: BarSubmitIn
+    request: ApiRequest, project_id: int, bar_id: int, payload: BarSubmitIn
 ) -> Status[dict[str, Any]]:
-    actor = _user(request)
+    actor = request_user(request)
     bar = access_bar(actor, project_id, bar_id, need=EDIT)
     challenge = None
     if payload.add_challenge_enabler is not None:
@@ -431,12 +429,12 @@ def bar_submit(
     summary="Add a missing enabler to the challenges we can anticipate",
 )
 def bar_challenge_add(
-    request: HttpRequest, project_id: int, bar_id: int, payload: ChallengeIn
+    request: ApiRequest, project_id: int, bar_id: int, payload: ChallengeIn
 ) -> dict[str, Any]:
-    bar = access_bar(_user(request), project_id, bar_id, need=EDIT)
-    enabler = access_enabler(_user(request), project_id, payload.enabler_id)
+    bar = access_bar(request_user(request), project_id, bar_id, need=EDIT)
+    enabler = access_enabler(request_user(request), project_id, payload.enabler_id)
     return _bar_out(
-        services.bar_challenge_add_enabler(actor=_user(request), bar=bar, enabler=enabler)
+        services.bar_challenge_add_enabler(actor=request_user(request), bar=bar, enabler=enabler)
     )
 
 
@@ -446,11 +444,11 @@ def bar_challenge_add(
     summary="Add a learning need at the end of the list",
 )
 def need_create(
-    request: HttpRequest, project_id: int, bar_id: int, payload: LearningNeedIn
+    request: ApiRequest, project_id: int, bar_id: int, payload: LearningNeedIn
 ) -> Status[LearningNeed]:
-    bar = access_bar(_user(request), project_id, bar_id, need=EDIT)
+    bar = access_bar(request_user(request), project_id, bar_id, need=EDIT)
     return Status(
-        201, services.learning_need_create(actor=_user(request), bar=bar, **payload.dict())
+        201, services.learning_need_create(actor=request_user(request), bar=bar, **payload.dict())
     )
 
 
@@ -460,10 +458,12 @@ def need_create(
     summary="Change a learning need",
 )
 def need_update(
-    request: HttpRequest, project_id: int, bar_id: int, need_id: int, payload: LearningNeedPatch
+    request: ApiRequest, project_id: int, bar_id: int, need_id: int, payload: LearningNeedPatch
 ) -> LearningNeed:
-    need = access_learning_need(_user(request), project_id, bar_id, need_id, need=EDIT)
-    return services.learning_need_update(actor=_user(request), need=need, **_changes(payload))
+    need = access_learning_need(request_user(request), project_id, bar_id, need_id, need=EDIT)
+    return services.learning_need_update(
+        actor=request_user(request), need=need, **_changes(payload)
+    )
 
 
 @router.post(
@@ -472,10 +472,10 @@ def need_update(
     summary="Move a learning need up or down; returns the list in its new order",
 )
 def need_move(
-    request: HttpRequest, project_id: int, bar_id: int, need_id: int, payload: MoveIn
+    request: ApiRequest, project_id: int, bar_id: int, need_id: int, payload: MoveIn
 ) -> list[LearningNeed]:
-    need = access_learning_need(_user(request), project_id, bar_id, need_id, need=EDIT)
-    services.learning_need_move(actor=_user(request), need=need, direction=payload.direction)
+    need = access_learning_need(request_user(request), project_id, bar_id, need_id, need=EDIT)
+    services.learning_need_move(actor=request_user(request), need=need, direction=payload.direction)
     return list(bar_learning_needs(need.bar))
 
 
@@ -484,9 +484,9 @@ def need_move(
     response={204: None},
     summary="Remove a learning need",
 )
-def need_delete(request: HttpRequest, project_id: int, bar_id: int, need_id: int) -> Status[None]:
-    need = access_learning_need(_user(request), project_id, bar_id, need_id, need=EDIT)
-    services.learning_need_delete(actor=_user(request), need=need)
+def need_delete(request: ApiRequest, project_id: int, bar_id: int, need_id: int) -> Status[None]:
+    need = access_learning_need(request_user(request), project_id, bar_id, need_id, need=EDIT)
+    services.learning_need_delete(actor=request_user(request), need=need)
     return Status(204, None)
 
 
@@ -495,24 +495,24 @@ def need_delete(request: HttpRequest, project_id: int, bar_id: int, need_id: int
     response=list[RelatedOut],
     summary="Has this been solved before? Past peer assists, notes and lessons, with reasons",
 )
-def need_related(request: HttpRequest, project_id: int, bar_id: int, need_id: int) -> list[Any]:
-    need = access_learning_need(_user(request), project_id, bar_id, need_id)
-    return related_for_need(_user(request), need)
+def need_related(request: ApiRequest, project_id: int, bar_id: int, need_id: int) -> list[Any]:
+    need = access_learning_need(request_user(request), project_id, bar_id, need_id)
+    return related_for_need(request_user(request), need)
 
 
 # --- enablers -----------------------------------------------------------------------------
 
 
 @router.get("/{project_id}/enablers", response=list[EnablerOut], summary="The enablers check")
-def enablers_list(request: HttpRequest, project_id: int) -> list[Enabler]:
-    return list(project_enablers(access_project(_user(request), project_id)))
+def enablers_list(request: ApiRequest, project_id: int) -> list[Enabler]:
+    return list(project_enablers(access_project(request_user(request), project_id)))
 
 
 @router.post("/{project_id}/enablers", response={201: EnablerOut}, summary="Record an enabler")
-def enabler_create(request: HttpRequest, project_id: int, payload: EnablerIn) -> Status[Enabler]:
-    project = access_project(_user(request), project_id, need=EDIT)
+def enabler_create(request: ApiRequest, project_id: int, payload: EnablerIn) -> Status[Enabler]:
+    project = access_project(request_user(request), project_id, need=EDIT)
     return Status(
-        201, services.enabler_create(actor=_user(request), project=project, **payload.dict())
+        201, services.enabler_create(actor=request_user(request), project=project, **payload.dict())
     )
 
 
@@ -522,11 +522,14 @@ def enabler_create(request: HttpRequest, project_id: int, payload: EnablerIn) ->
     summary="Add a suggested enabler (arrives as missing)",
 )
 def enabler_add_suggested(
-    request: HttpRequest, project_id: int, payload: SuggestedIn
+    request: ApiRequest, project_id: int, payload: SuggestedIn
 ) -> Status[Enabler]:
-    project = access_project(_user(request), project_id, need=EDIT)
+    project = access_project(request_user(request), project_id, need=EDIT)
     return Status(
-        201, services.enabler_add_suggested(actor=_user(request), project=project, key=payload.key)
+        201,
+        services.enabler_add_suggested(
+            actor=request_user(request), project=project, key=payload.key
+        ),
     )
 
 
@@ -534,18 +537,20 @@ def enabler_add_suggested(
     "/{project_id}/enablers/{enabler_id}", response=EnablerOut, summary="Change an enabler"
 )
 def enabler_update(
-    request: HttpRequest, project_id: int, enabler_id: int, payload: EnablerPatch
+    request: ApiRequest, project_id: int, enabler_id: int, payload: EnablerPatch
 ) -> Enabler:
-    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
-    return services.enabler_update(actor=_user(request), enabler=enabler, **_changes(payload))
+    enabler = access_enabler(request_user(request), project_id, enabler_id, need=EDIT)
+    return services.enabler_update(
+        actor=request_user(request), enabler=enabler, **_changes(payload)
+    )
 
 
 @router.delete(
     "/{project_id}/enablers/{enabler_id}", response={204: None}, summary="Remove an enabler"
 )
-def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> Status[None]:
-    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
-    services.enabler_delete(actor=_user(request), enabler=enabler)
+def enabler_delete(request: ApiRequest, project_id: int, enabler_id: int) -> Status[None]:
+    enabler = access_enabler(request_user(request), project_id, enabler_id, need=EDIT)
+    services.enabler_delete(actor=request_user(request), enabler=enabler)
     return Status(204, None)
 
 
@@ -555,12 +560,13 @@ def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> St
     summary="Turn an enabler into a learning need (in the newest BAR, or the one given)",
 )
 def enabler_to_need(
-    request: HttpRequest, project_id: int, enabler_id: int, payload: FromEnablerIn
+    request: ApiRequest, project_id: int, enabler_id: int, payload: FromEnablerIn
 ) -> Status[LearningNeed]:
-    enabler = access_enabler(_user(request), project_id, enabler_id, need=EDIT)
+    enabler = access_enabler(request_user(request), project_id, enabler_id, need=EDIT)
     bar = None
     if payload.bar_id is not None:
-        bar = access_bar(_user(request), project_id, payload.bar_id, need=EDIT)
+        bar = access_bar(request_user(request), project_id, payload.bar_id, need=EDIT)
     return Status(
-        201, services.learning_need_from_enabler(actor=_user(request), enabler=enabler, bar=bar)
+        201,
+        services.learning_need_from_enabler(actor=request_user(request), enabler=enabler, bar=bar),
     )

@@ -2,13 +2,12 @@
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from peerassist.analysis.models import Action
-from peerassist.api.auth import user_auth
+from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.core.errors import Forbidden
 from peerassist.followup.access import visitor_for_share_back
@@ -141,8 +140,8 @@ def _report_out(report: SessionReport) -> ReportOut:
 
 
 @router.get("/assists/{assist_id}", response=ReportOut, summary="A peer assist's session report")
-def report_detail(request: HttpRequest, assist_id: int) -> ReportOut:
-    assist = access_report(request.auth, assist_id)  # type: ignore[attr-defined]
+def report_detail(request: ApiRequest, assist_id: int) -> ReportOut:
+    assist = access_report(request.auth, assist_id)
     return _report_out(report_present(report_data(assist=assist)))
 
 
@@ -171,9 +170,9 @@ class ActionQuery(Schema):
     summary="Actions across your organisations: mine, overdue, due soon, open or all",
 )
 @paginate(LimitOffsetPagination)
-def actions_index(request: HttpRequest, filters: Query[ActionQuery]) -> list[Action]:
+def actions_index(request: ApiRequest, filters: Query[ActionQuery]) -> list[Action]:
     return action_list(  # type: ignore[return-value]
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         filters=ActionFilter(
             scope=filters.scope,
             status=filters.status,
@@ -238,9 +237,9 @@ def _comment_out(c: ShareBackComment) -> CommentOut:
     auth=user_auth,
     summary="What was shared back, to whom, and the visitors' replies (host team)",
 )
-def share_back_state(request: HttpRequest, assist_id: int) -> ShareBackState:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
-    if not assist_can_plan(request.auth, assist):  # type: ignore[attr-defined]
+def share_back_state(request: ApiRequest, assist_id: int) -> ShareBackState:
+    assist = access_peer_assist(request.auth, assist_id)
+    if not assist_can_plan(request.auth, assist):
         raise Forbidden("Only the host team sees the share-back.", code="not_host_team")
     history = share_back_history(assist)
     return ShareBackState(
@@ -256,12 +255,12 @@ def share_back_state(request: HttpRequest, assist_id: int) -> ShareBackState:
     summary="Send the action list and report to the visitors now",
 )
 def share_back_create(
-    request: HttpRequest, assist_id: int, payload: ShareBackIn
+    request: ApiRequest, assist_id: int, payload: ShareBackIn
 ) -> Status[ShareBackOut]:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+    assist = access_peer_assist(request.auth, assist_id)
     share_back = share_back_send(
         assist=assist,
-        by=request.auth,  # type: ignore[attr-defined]
+        by=request_user(request),
         message=payload.message,
         again=payload.again,
     )
@@ -279,9 +278,9 @@ class CommentIn(Schema):
     summary="A visitor's reply to the shared-back action list",
 )
 def share_back_comment(
-    request: HttpRequest, assist_id: int, payload: CommentIn
+    request: ApiRequest, assist_id: int, payload: CommentIn
 ) -> Status[CommentOut]:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
-    participant = visitor_for_share_back(request.auth, assist)  # type: ignore[attr-defined]
+    assist = access_peer_assist(request.auth, assist_id)
+    participant = visitor_for_share_back(request.auth, assist)
     comment = share_back_comment_add(assist=assist, participant=participant, text=payload.text)
     return Status(201, _comment_out(comment))

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from peerassist.assists.lifecycle import BOARD_OPEN
 from peerassist.assists.models import Note, Participant, PeerAssist, Phase
+
+# The one role order lives in participants.py; named here too for code that already reads
+# it from permissions (reports/presenters.py). The same object, not a copy.
+from peerassist.assists.participants import ROLE_RANK as ROLE_RANK
 from peerassist.core.errors import Forbidden
 
 Role = Participant.Role

@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from peerassist.core.errors import Invalid, NotFound
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import Invalid
 from peerassist.finding import digest, people, subscriptions
 from peerassist.finding.forms import LessonSearchForm, SubscriptionForm
 from peerassist.finding.models import Subscription
@@ -56,12 +57,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@domain_errors
 def people_finder(request: HttpRequest) -> HttpResponse:
     """Who has done this before? People ranked for one learning need, to invite as visitors."""
-    try:
-        need = people.access_need(request.user, request.GET.get("need"))  # type: ignore[arg-type]
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    need = people.access_need(request.user, request.GET.get("need"))  # type: ignore[arg-type]
     found = people.people_for_need(actor=request.user, need=need)  # type: ignore[arg-type]
     assists = people.upcoming_assists(need)
     rows = [
@@ -111,15 +110,13 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@domain_errors
 @require_http_methods(["POST"])
 def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    try:
-        subscriptions.subscription_delete(
-            user=request.user,  # type: ignore[arg-type]
-            subscription_id=subscription_id,
-        )
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    subscriptions.subscription_delete(
+        user=request.user,  # type: ignore[arg-type]
+        subscription_id=subscription_id,
+    )
     messages.success(request, "You no longer follow that.")
     return redirect("finding:subscriptions")
 

@@ -8,7 +8,6 @@ account. Every form posts and works without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import Organisation, User
 from peerassist.core.access import ensure_id
-from peerassist.core.errors import Forbidden, Invalid, NotFound
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import Invalid, NotFound
 from peerassist.lessons import insights as insights_mod
 from peerassist.lessons import services
 from peerassist.lessons.access import (
@@ -66,21 +66,6 @@ EDIT = ProjectNeed.EDIT
 PAGE_SIZE = 20
 
 
-def domain_errors(view: View) -> View:
-    """Signed-in users only; NotFound becomes a 404 page and Forbidden a 403 with its reason."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.detail) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.detail) from None
-
-    return login_required(wrapped)
-
-
 def _user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise NotFound("No such page.")
@@ -98,6 +83,7 @@ def _tags() -> dict[str, Any]:
 # --- lessons ------------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 def lesson_index(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
@@ -146,6 +132,7 @@ def _lesson_form_page(
     )
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def lesson_create(request: HttpRequest) -> HttpResponse:
@@ -208,6 +195,7 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -237,6 +225,7 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     actor = _user(request)
@@ -265,6 +254,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_POST
 def lesson_submit(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -279,6 +269,7 @@ def lesson_submit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect("lessons:detail", lesson.pk)
 
 
+@login_required
 @domain_errors
 @require_POST
 def lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -293,6 +284,7 @@ def lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect("lessons:list")
 
 
+@login_required
 @domain_errors
 def lesson_review_queue(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
@@ -301,6 +293,7 @@ def lesson_review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def lesson_review(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -376,6 +369,7 @@ EXPORT_HEADER = [
 ]
 
 
+@login_required
 @domain_errors
 def lesson_export(request: HttpRequest) -> HttpResponseBase:
     """Every lesson the user may see, as CSV (cells that look like formulas are defused)."""
@@ -421,6 +415,7 @@ def _insights_scope(request: HttpRequest, actor: User) -> tuple[str, int | None,
     return scope, org_id, organisations
 
 
+@login_required
 @domain_errors
 def insights(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
@@ -439,6 +434,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 def insights_csv(request: HttpRequest) -> HttpResponseBase:
     actor = _user(request)
@@ -451,6 +447,7 @@ def insights_csv(request: HttpRequest) -> HttpResponseBase:
 # --- lessons learned log ------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def log_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -483,6 +480,7 @@ def log_page(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_POST
 def log_entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
@@ -496,6 +494,7 @@ def log_entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
 # --- lessons learned report ---------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def reports_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -528,6 +527,7 @@ def reports_page(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     actor = _user(request)
@@ -562,6 +562,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
 # --- retrospect ---------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def retrospect_create(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -581,6 +582,7 @@ def retrospect_create(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def retrospect_page(request: HttpRequest, retrospect_id: int) -> HttpResponse:
@@ -624,6 +626,7 @@ def retrospect_page(request: HttpRequest, retrospect_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @domain_errors
 @require_POST
 def retrospect_draft_lessons(request: HttpRequest, retrospect_id: int) -> HttpResponse:

@@ -7,7 +7,6 @@ reaches what. Every form posts and works without JavaScript; ``bar.js`` only add
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import Organisation, User
-from peerassist.core.errors import Forbidden, Invalid, NotFound
+from peerassist.core.decorators import domain_errors
+from peerassist.core.errors import Invalid, NotFound
 from peerassist.projects import services
 from peerassist.projects.access import (
     ProjectNeed,
@@ -59,25 +59,6 @@ EDIT = ProjectNeed.EDIT
 View = Callable[..., HttpResponse]
 
 
-def domain_errors(view: View) -> View:
-    """Signed-in users only; NotFound is a 404, Forbidden a 403, Invalid a 400, with reasons."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.detail) from None
-        except Forbidden as error:
-            raise PermissionDenied(error.detail) from None
-        except Invalid as error:
-            # Forms catch their own; this is the safety net for one-click buttons.
-            messages.error(request, error.detail)
-            return render(request, "core/400.html", status=400)
-
-    return login_required(wrapped)
-
-
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -89,6 +70,7 @@ def _form_error(form: Any, error: Invalid, field: str | None = None) -> None:
 # --- projects -----------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 def project_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
@@ -98,6 +80,7 @@ def project_index(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/list.html", {"page": page, "query": query})
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -118,6 +101,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/form.html", {"form": form, "project": None})
 
 
+@login_required
 @domain_errors
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     actor = _user(request)
@@ -139,6 +123,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -167,6 +152,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/form.html", {"form": form, "project": project})
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def project_team_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -201,6 +187,7 @@ def project_team_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/team.html", context)
 
 
+@login_required
 @domain_errors
 @require_POST
 def project_member_remove(request: HttpRequest, project_id: int, member_id: int) -> HttpResponse:
@@ -217,11 +204,13 @@ def project_member_remove(request: HttpRequest, project_id: int, member_id: int)
 # --- learning tools -----------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 def tools_index(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/tools.html", {"tools": TOOLS})
 
 
+@login_required
 @domain_errors
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = tool_by_slug(slug)
@@ -247,6 +236,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Before Action Reviews ----------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def bar_start(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -304,6 +294,7 @@ class BarPost:
         )
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def bar_edit(request: HttpRequest, project_id: int, bar_id: int) -> HttpResponse:
@@ -392,6 +383,7 @@ def _int(value: str) -> int:
 # --- enablers -----------------------------------------------------------------------------
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def enablers_page(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -421,6 +413,7 @@ def enablers_page(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/enablers.html", context)
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_add_suggested(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -438,6 +431,7 @@ def enabler_add_suggested(request: HttpRequest, project_id: int) -> HttpResponse
     return redirect(reverse("projects:enablers", args=[project.pk]) + "#enablers")
 
 
+@login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def enabler_edit(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
@@ -467,6 +461,7 @@ def enabler_edit(request: HttpRequest, project_id: int, enabler_id: int) -> Http
     )
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:
@@ -476,6 +471,7 @@ def enabler_delete(request: HttpRequest, project_id: int, enabler_id: int) -> Ht
     return redirect(reverse("projects:enablers", args=[project_id]) + "#enablers")
 
 
+@login_required
 @domain_errors
 @require_POST
 def enabler_to_need(request: HttpRequest, project_id: int, enabler_id: int) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from peerassist.assists.models import PeerAssist
-from peerassist.core.errors import Forbidden, NotFound
+from peerassist.core.decorators import domain_errors
 from peerassist.reports.access import access_report, report_shows_host_view
 from peerassist.reports.exports import TABLES, report_csv, report_markdown, report_xlsx
 from peerassist.reports.pdf import report_pdf
@@ -30,14 +30,10 @@ def report_view(view: Callable[..., HttpResponse]) -> View:
 
     @wraps(view)
     @require_GET
+    @domain_errors
     def wrapper(request: HttpRequest, assist_id: int, **kwargs: Any) -> HttpResponse:
         actor = getattr(request, "actor", None)
-        try:
-            assist = access_report(actor, assist_id)
-        except NotFound as error:
-            raise Http404(error.detail) from None
-        except Forbidden as error:
-            return render(request, "core/403.html", {"reason": error.detail}, status=403)
+        assist = access_report(actor, assist_id)
         report = report_present(report_data(assist=assist))
         return view(request, assist, report, **kwargs)
 
