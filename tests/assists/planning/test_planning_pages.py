@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
+from peerassist.assists.models import PHASE_ORDER as PHASES
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.planning.agenda import agenda_apply_template
 from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
@@ -546,3 +547,22 @@ def test_a_colleague_reply_page_says_what_went_wrong(cast: Cast) -> None:
         "pending",
         "not_invited",
     }
+
+
+def test_full_day_agenda_template_fills_a_day_with_breaks(cast: Cast) -> None:
+    """The Handbook allows half a day to a day: a full-day template, every phase in order,
+    seven hours at most, with breaks and lunch."""
+    client = browser_for(cast, "host")
+    page = client.get(f"/assists/{cast.assist.pk}/plan/agenda/").content.decode()
+    assert "Full-day peer assist" in page
+    response = client.post(
+        f"/assists/{cast.assist.pk}/plan/agenda/template/", {"template": "full_day"}
+    )
+    assert response.status_code == 302
+    items = list(cast.assist.agenda_items.all())
+    total = sum(i.minutes for i in items)
+    assert 6 * 60 <= total <= 7 * 60
+    phases = [i.phase for i in items]
+    assert phases == sorted(phases, key=PHASES.index)
+    assert set(phases) == set(PHASES)
+    assert any("Lunch" in i.title for i in items)
