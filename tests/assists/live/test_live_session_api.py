@@ -62,6 +62,23 @@ def test_leaving_welcome_makes_the_peer_assist_live_and_analyse_makes_it_analysi
     assert live.assist.status == Status.ANALYSIS
 
 
+def test_close_phase_means_actions_agreed_and_stepping_back_returns_to_analysis(
+    live: Live,
+) -> None:
+    """After Close the status no longer says "Analysis": the actions have been agreed.
+    From a live session straight to Close it passes through Analysis, as the lifecycle asks."""
+    api = client(live, "facilitator")
+    api.post(url(live, "phase"), {"to": "tell"})
+    closed = api.post(url(live, "phase"), {"to": "close"})
+    assert closed.json()["status"] == Status.ACTIONS_AGREED
+    live.assist.refresh_from_db()
+    assert live.assist.status == Status.ACTIONS_AGREED
+    steps = list(live.assist.status_changes.values_list("from_status", "to_status"))
+    assert steps[-2:] == [("live", "analysis"), ("analysis", "actions_agreed")]
+    assert api.post(url(live, "phase"), {"to": "analyse"}).json()["status"] == Status.ANALYSIS
+    assert api.post(url(live, "phase"), {"to": "close"}).json()["status"] == "actions_agreed"
+
+
 def test_a_lifecycle_refusal_never_blocks_the_phase(live: Live) -> None:
     """A draft peer assist cannot go live, but the practice board still changes phase."""
     live.set(status=Status.DRAFT)

@@ -20,10 +20,10 @@ from peerassist.accounts.models import User
 from peerassist.assists import lifecycle
 from peerassist.assists.live import events
 from peerassist.assists.live.phases import (
-    STATUS_ON_ENTER,
     phase_next,
     phase_previous,
     phase_validate,
+    status_steps,
 )
 from peerassist.assists.live.pid_guard import pid_findings, pid_summary
 from peerassist.assists.live.selectors import (
@@ -362,8 +362,9 @@ def phase_set(
             "updated_at",
         ]
     )
-    status = STATUS_ON_ENTER.get(target)
-    if status is not None and lifecycle.assist_can_move(assist, status):
+    for status in status_steps(target, assist.status):
+        if not lifecycle.assist_can_move(assist, status):
+            continue
         user = actor if isinstance(actor, User) else None
         lifecycle.assist_status_set(
             assist=assist, to_status=status, by_user=user, reason=f"Phase moved to {target}."
