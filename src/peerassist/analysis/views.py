@@ -263,7 +263,12 @@ def voting(request: HttpRequest, assist_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         step = request.POST.get("step", "")
         if step == "open":
-            services.voting_open(access=access)
+            # The dots typed beside "Open voting" count, saved or not.
+            services.voting_open(
+                access=access,
+                budget=request.POST.get("budget"),
+                max_per_theme=request.POST.get("max_per_theme"),
+            )
             return "Voting is open. Votes stay hidden until you close it."
         if step == "close":
             services.voting_close(access=access)
