@@ -641,10 +641,14 @@ function columnList(needId) {
   return column.querySelector(".pa-column__notes");
 }
 
+// On an anonymous note the server keeps a name only for the people on it; say so to them,
+// so nobody believes everyone can see it is theirs.
+const SEEN_AS_ANONYMOUS = " (you — others see “Anonymous”)";
+
 function personLine(note) {
   const parts = [];
-  if (note.spoken_by) parts.push(`Said by ${note.spoken_by.name} (${note.spoken_by.label})`);
-  else if (note.author) parts.push(`By ${note.author.name} (${note.author.label})`);
+  if (note.spoken_by) parts.push(`Said by ${note.spoken_by.name} (${note.spoken_by.label})${note.anonymous && note.spoken_by_me ? SEEN_AS_ANONYMOUS : ""}`);
+  else if (note.author) parts.push(`By ${note.author.name} (${note.author.label})${note.anonymous && note.mine ? SEEN_AS_ANONYMOUS : ""}`);
   else parts.push(note.mine ? "By you, shown to others without your name" : "Anonymous");
   if (note.captured_by && note.spoken_by) parts.push(`noted by ${note.captured_by.name}`);
   if (note.spoken_by) parts.push(note.speaker_confirmed ? "confirmed by the speaker" : "not yet confirmed");

@@ -323,3 +323,28 @@ def test_a_failed_catch_up_is_tried_again_without_waiting_for_an_event(
             break
         page.wait_for_timeout(200)
     assert seen == {"aborted": 1, "answered": 1}
+
+
+def test_the_author_of_an_anonymous_note_is_told_others_see_anonymous(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """In anonymous mode the author still sees her name on her note, with the sign that
+    nobody else does; the visitor sees "Anonymous"."""
+    facilitator = open_board(new_page, FACILITATOR, assist_id)
+    set_phase(facilitator, assist_id, "ask")
+    anonymous = call(
+        facilitator, "PATCH", f"/api/v1/assists/{assist_id}/controls", {"anonymous": True}
+    )
+    assert anonymous["status"] == 200, anonymous
+    try:
+        host = open_board(new_page, HOST_LEAD, assist_id)
+        visitor = open_board(new_page, VISITOR, assist_id)
+        text = f"Say no to extra clinics until the pilot ends {tag(6)}"
+        add_note(host, text)
+        mine = host.locator(".pa-note", has_text=text).locator(".pa-note__by")
+        expect(mine).to_contain_text("(you — others see “Anonymous”)")
+        expect(visitor.locator(".pa-note", has_text=text).locator(".pa-note__by")).to_have_text(
+            "Anonymous"
+        )
+    finally:
+        call(facilitator, "PATCH", f"/api/v1/assists/{assist_id}/controls", {"anonymous": False})
