@@ -15,5 +15,6 @@ urlpatterns = [
     ),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("guest/welcome/", views.guest_welcome, name="guest_welcome"),
+    path("guest/signed-out/", views.guest_signed_out, name="guest_signed_out"),
     path("guest/<str:token>/", views.guest_enter, name="guest_enter"),
 ]
