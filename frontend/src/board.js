@@ -317,6 +317,7 @@ function handleEvent(event) {
       board.controls = event.controls;
       if (privateBefore !== event.controls.private_writing) {
         if (!event.controls.private_writing) announce("The facilitator has revealed everybody's notes.");
+        else announce("Private writing is on: notes written from now on are seen only by their writer and the facilitator.");
         resync(true);
       } else {
         resync();

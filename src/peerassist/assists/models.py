@@ -73,6 +73,9 @@ class PeerAssist(TimeStampedModel):
     version = models.BigIntegerField(default=0)
     anonymous = models.BooleanField(default=False)
     private_writing = models.BooleanField(default=False)
+    # When private writing was last turned on: it withholds only notes written since then,
+    # never notes everybody has already seen.
+    private_writing_since = models.DateTimeField(null=True, blank=True)
     locked = models.BooleanField(default=False)
     spotlight_note = models.ForeignKey(
         "Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -364,3 +364,28 @@ def test_versions_grow_by_one_for_every_visible_change(live: Live) -> None:
     api.post(url(live, "phase"), {"to": "close"})
     api.post(url(live, "takeaway"), {"text": "Done"})
     assert PeerAssist.objects.get(pk=live.assist.pk).version == 6
+
+
+def test_private_writing_withholds_only_notes_written_after_it_was_turned_on(
+    live: Live,
+) -> None:
+    """Notes everyone has already seen stay visible when private writing starts; notes
+    written from then on are withheld from others; turning it off shows them all."""
+    live.set(phase=Phase.ASK)
+    seen = add_note(live, "visitor", text="Everyone saw this one").json()["note"]["id"]
+    facilitator = client(live, "facilitator")
+    assert facilitator.patch(url(live, "controls"), {"private_writing": True}).status_code == 200
+    fresh = add_note(live, "visitor", text="Written in private").json()["note"]["id"]
+
+    def as_seen_by(who: str) -> dict[int, Any]:
+        return {n["id"]: n for n in client(live, who).get(url(live, "board")).json()["notes"]}
+
+    other = as_seen_by("visitor2")
+    assert other[seen]["text"] == "Everyone saw this one"
+    assert other[fresh].get("withheld") is True and "text" not in other[fresh]
+    assert as_seen_by("visitor")[fresh]["text"] == "Written in private"
+    # An edit of the old note after the switch does not hide it either.
+    client(live, "visitor").patch(url(live, f"notes/{seen}"), {"text": "Everyone saw this, edited"})
+    assert as_seen_by("visitor2")[seen]["text"] == "Everyone saw this, edited"
+    facilitator.patch(url(live, "controls"), {"private_writing": False})
+    assert as_seen_by("visitor2")[fresh]["text"] == "Written in private"

@@ -32,6 +32,7 @@ from peerassist.assists.live.selectors import (
     note_wire,
     participant_wire,
     presence_state,
+    private_since,
 )
 from peerassist.assists.models import (
     AgendaItem,
@@ -75,7 +76,12 @@ def _locked(assist: PeerAssist) -> PeerAssist:
 
 def _emit(assist: PeerAssist, event: events.LiveEvent) -> None:
     """Queue a versioned event, with the private-writing flag the consumer shapes notes by."""
-    events.emit(assist.pk, event, private_writing=assist.private_writing)
+    events.emit(
+        assist.pk,
+        event,
+        private_writing=assist.private_writing,
+        private_since=private_since(assist),
+    )
 
 
 def _clean_text(text: object, *, what: str = "note", limit: int = Note.MAX_LENGTH) -> str:
@@ -436,6 +442,10 @@ def controls_update(
         if flag in changes:
             if not isinstance(changes[flag], bool):
                 raise Invalid(f"“{flag}” must be true or false.")
+            if flag == "private_writing" and changes[flag] != assist.private_writing:
+                # Only notes written from now on are withheld.
+                assist.private_writing_since = timezone.now() if changes[flag] else None
+                fields.add("private_writing_since")
             setattr(assist, flag, changes[flag])
             fields.add(flag)
     if "spotlight_note_id" in changes:
