@@ -237,6 +237,31 @@ def test_creating_a_plan_without_javascript(cast: Cast) -> None:
     assert "Move to:" in page
 
 
+@pytest.mark.parametrize("facilitates", [False, True])
+def test_the_planner_is_on_the_people_list_and_the_checks_name_missing_roles(
+    cast: Cast, facilitates: bool
+) -> None:
+    """The planner joins as host lead (and as facilitator if they tick it), so their own
+    live board gives them controls; the plan warns while the facilitator or note taker is
+    missing."""
+    client = browser_for(cast, "host")
+    form = client.get(f"/assists/new/{cast.assist.project_id}/").content.decode()
+    assert "I will facilitate this peer assist" in form
+    data = {"title": "Learning from Harbour", "mode": "in_person"}
+    if facilitates:
+        data["planner_facilitates"] = "on"
+    response = client.post(f"/assists/new/{cast.assist.project_id}/", data, follow=True)
+    assist = PeerAssist.objects.get(title="Learning from Harbour")
+    roles = set(assist.participants.filter(user=cast.host).values_list("role", flat=True))
+    expected = {"host_lead", "facilitator"} if facilitates else {"host_lead"}
+    assert roles == expected
+    page = response.content.decode()
+    assert "Nobody is the note taker yet." in page
+    assert ("Nobody is the facilitator yet." in page) is not facilitates
+    board = client.get(f"/api/v1/assists/{assist.pk}/board").json()
+    assert board["me"]["role"] == ("facilitator" if facilitates else "host_lead")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
