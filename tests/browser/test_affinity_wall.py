@@ -23,8 +23,7 @@ SCOPE = "Agreeing the scope of practice"
 
 def _texts(notes: Any) -> list[str]:
     return [
-        t.removeprefix("Select note: ").strip()
-        for t in notes.locator("label").all_inner_texts()
+        t.removeprefix("Select note: ").strip() for t in notes.locator("label").all_inner_texts()
     ]
 
 

@@ -215,4 +215,4 @@ def test_unvoted_theme_comes_last_without_a_rank(client, session: Session) -> No
     expected = ["Prescribing", "Staff engagement", "Nobody voted for this"]
     assert headings == md_headings == expected
     assert "rank None" not in html and "rank None" not in markdown
-    assert "Nobody voted for this <span class=\"pa-report__meta\">— no votes</span>" in html
+    assert 'Nobody voted for this <span class="pa-report__meta">— no votes</span>' in html

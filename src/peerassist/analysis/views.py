@@ -138,10 +138,10 @@ def notes_move(request: HttpRequest, assist_id: int) -> HttpResponse:
         if target == "new":
             if not note_ids:
                 raise Invalid("Tick the notes to move into the new theme.", code="no_notes")
-            theme = services.theme_create(
+            made = services.theme_create(
                 access=access, title=request.POST.get("title", ""), note_ids=note_ids
             )
-            return f"{_notes(len(note_ids))} moved to the new theme “{theme.title}”."
+            return f"{_notes(len(note_ids))} moved to the new theme “{made.title}”."
         theme = None if target == "ungrouped" else access_theme(access, target)
         services.notes_place(access=access, note_ids=note_ids, theme=theme)
         where = f"“{theme.title}”" if theme else "the ungrouped notes"

@@ -127,9 +127,7 @@ def _from_address() -> str:
 
 def _subject(assist: PeerAssist) -> str:
     name = assist_subject_title(assist)
-    return (f"Invitation to a peer assist: {name}" if name else "Invitation to a peer assist")[
-        :200
-    ]
+    return (f"Invitation to a peer assist: {name}" if name else "Invitation to a peer assist")[:200]
 
 
 def invitation_message(participant: Participant) -> EmailMultiAlternatives:
