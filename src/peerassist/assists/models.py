@@ -233,6 +233,9 @@ class Note(TimeStampedModel):
     speaker_confirmed_at = models.DateTimeField(null=True, blank=True)
     anonymous = models.BooleanField(default=False)
     hidden = models.BooleanField(default=False)
+    # Set when the writer kept text the patient-data guard flagged ("it is safe"): the note is
+    # hidden from everyone but its people and the facilitator, who releases or edits it.
+    held_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # The session version at this note's last change: "what changed since N" is one query.
     version = models.BigIntegerField(default=0)

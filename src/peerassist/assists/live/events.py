@@ -85,6 +85,7 @@ class NoteWire(BaseModel):
     captured_by: Person | None
     speaker_confirmed: bool
     anonymous: bool
+    held: bool
     hidden: bool
     deleted: bool
 

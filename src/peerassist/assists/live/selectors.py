@@ -75,6 +75,7 @@ def note_wire(note: Note, people: dict[int, Participant] | None = None) -> dict[
         "captured_by": person("captured_by"),
         "speaker_confirmed": note.speaker_confirmed_at is not None,
         "anonymous": note.anonymous,
+        "held": note.held_at is not None,
         "hidden": note.hidden,
         "deleted": note.deleted_at is not None,
     }

@@ -124,16 +124,42 @@ def _clean_need(assist: PeerAssist, need_id: object) -> int | None:
     return need_id
 
 
-def _guard_sensitive(text: str, confirm_sensitive: bool) -> None:
+def _guard_sensitive(text: str, confirm_sensitive: bool) -> bool:
+    """Refuse text that looks like patient data, unless the writer confirms it is safe.
+
+    Returns whether the note must be held for the facilitator: the writer's word alone
+    does not send such text to everybody (one click would, from every screen).
+    """
     if confirm_sensitive:
-        return
+        return bool(pid_findings(text))
     findings = pid_findings(text)
     if findings:
         raise Conflict(
             f"This note looks as if it holds {pid_summary(findings)}. Patient-identifiable "
-            "data must not go on the board: edit it out, or confirm that it is safe to keep.",
+            "data must not go on the board: edit it out, or confirm that it is safe to keep "
+            "(the facilitator then checks it before anybody else sees it).",
             code="sensitive_data",
         )
+    return False
+
+
+def _hold(note: Note, participant: Participant | None, held: bool) -> list[str]:
+    """Hold a note whose flagged text its writer kept, unless the facilitator wrote it (the
+    facilitator is the one who checks). Returns the fields that changed."""
+    if not held or is_facilitator(participant):
+        return []
+    note.hidden = True
+    note.held_at = timezone.now()
+    return ["hidden", "held_at"]
+
+
+def _release(note: Note) -> list[str]:
+    """The facilitator released (or corrected) a held note: everybody may see it now."""
+    if note.held_at is None:
+        return []
+    note.held_at = None
+    note.hidden = False
+    return ["held_at", "hidden"]
 
 
 def _participant_in(assist: PeerAssist, participant_id: object, what: str) -> Participant:
@@ -207,9 +233,9 @@ def note_create(
         ensure_can_speak_for(participant, speaker, assist)
         if speaker.pk == participant.pk:
             speaker = None
-    _guard_sensitive(cleaned, confirm_sensitive)
+    held = _guard_sensitive(cleaned, confirm_sensitive)
     version = version_take(assist)
-    note = Note.objects.create(
+    note = Note(
         assist=assist,
         client_id=client_id,
         text=cleaned,
@@ -221,6 +247,8 @@ def note_create(
         anonymous=bool(anonymous) or assist.anonymous,
         version=version,
     )
+    _hold(note, participant, held)
+    note.save(force_insert=True)
     _note_event(assist, events.NoteCreated, note)
     return note, True
 
@@ -244,13 +272,18 @@ def note_update(
         ensure_board_open(assist)
         note.hidden = bool(changes["hidden"])
         fields.append("hidden")
+        if not note.hidden:
+            fields += _release(note)
     content = {k: changes[k] for k in ("text", "kind", "learning_need_id") if k in changes}
     if content:
         ensure_can_change_note(participant, assist, note)
         if "text" in content:
             note.text = _clean_text(content["text"])
-            _guard_sensitive(note.text, confirm_sensitive)
+            held = _guard_sensitive(note.text, confirm_sensitive)
             fields.append("text")
+            # The facilitator's correction releases a held note; the writer's keeps it held.
+            fields += _release(note) if is_facilitator(participant) else []
+            fields += _hold(note, participant, held)
             if note.spoken_by_id and not is_facilitator(participant):
                 note.speaker_confirmed_at = None
                 fields.append("speaker_confirmed_at")
@@ -263,7 +296,7 @@ def note_update(
     if not fields:
         raise Invalid("Nothing to change: send text, kind, learning_need_id or hidden.")
     note.version = version_take(assist)
-    note.save(update_fields=[*fields, "version", "updated_at"])
+    note.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
     _note_event(assist, events.NoteUpdated, note)
     return note
 
@@ -307,11 +340,11 @@ def note_confirm_by_speaker(
     fields = ["speaker_confirmed_at"]
     if text is not None:
         note.text = _clean_text(text)
-        _guard_sensitive(note.text, confirm_sensitive)
         fields.append("text")
+        fields += _hold(note, participant, _guard_sensitive(note.text, confirm_sensitive))
     note.speaker_confirmed_at = timezone.now()
     note.version = version_take(assist)
-    note.save(update_fields=[*fields, "version", "updated_at"])
+    note.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
     _note_event(assist, events.NoteUpdated, note)
     return note
 
