@@ -255,6 +255,8 @@ def test_the_planner_is_on_the_people_list_and_the_checks_name_missing_roles(
     roles = set(assist.participants.filter(user=cast.host).values_list("role", flat=True))
     expected = {"host_lead", "facilitator"} if facilitates else {"host_lead"}
     assert roles == expected
+    planner_rsvps = set(assist.participants.filter(user=cast.host).values_list("rsvp", flat=True))
+    assert planner_rsvps == {"accepted"}  # nobody e-mails the planner an invitation
     page = response.content.decode()
     assert "Nobody is the note taker yet." in page
     assert ("Nobody is the facilitator yet." in page) is not facilitates

@@ -126,7 +126,10 @@ def assist_create(
     roles = [Role.HOST_LEAD, Role.FACILITATOR] if planner_facilitates else [Role.HOST_LEAD]
     if Membership.objects.filter(organisation_id=assist.organisation_id, user=by_user).exists():
         for role in roles:
-            participant_add_colleague(assist=assist, user_id=by_user.pk, role=role)
+            planner = participant_add_colleague(assist=assist, user_id=by_user.pk, role=role)
+            # The planner is not sent an invitation to their own peer assist.
+            planner.rsvp = Participant.Rsvp.ACCEPTED
+            planner.save(update_fields=["rsvp", "updated_at"])
     return assist
 
 
