@@ -42,6 +42,11 @@ async function refresh(root, keep = null) {
       const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
       if (twin && field.value !== field.defaultValue) twin.value = field.value;
     }
+    // Keep open whatever "Change this theme" panels were open.
+    for (const details of current.querySelectorAll("details[open]")) {
+      const owner = details.parentElement?.closest("[id]");
+      if (owner) fresh.querySelector(`#${CSS.escape(owner.id)} details`)?.setAttribute("open", "");
+    }
     current.replaceWith(fresh);
     if (focusedId) document.getElementById(focusedId)?.focus();
   }

@@ -77,6 +77,9 @@ def test_close_phase_means_actions_agreed_and_stepping_back_returns_to_analysis(
     assert steps[-2:] == [("live", "analysis"), ("analysis", "actions_agreed")]
     assert api.post(url(live, "phase"), {"to": "analyse"}).json()["status"] == Status.ANALYSIS
     assert api.post(url(live, "phase"), {"to": "close"}).json()["status"] == "actions_agreed"
+    # Back to Ask: the session is live again and takes notes.
+    assert api.post(url(live, "phase"), {"to": "ask"}).json()["status"] == Status.LIVE
+    assert add_note(live, "visitor").status_code == 201
 
 
 def test_a_lifecycle_refusal_never_blocks_the_phase(live: Live) -> None:

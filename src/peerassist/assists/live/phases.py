@@ -16,8 +16,9 @@ Role = Participant.Role
 # one step at a time). Entering Close means the actions have been agreed, so a session sent
 # straight from Ask to Close passes through Analysis; a step the lifecycle refuses is skipped.
 STATUS_ON_ENTER: dict[str, tuple[str, ...]] = {
-    Phase.TELL: (Status.LIVE,),
-    Phase.ASK: (Status.LIVE,),
+    # Back from Close to Tell or Ask: actions agreed → analysis → live, the board open again.
+    Phase.TELL: (Status.ANALYSIS, Status.LIVE),
+    Phase.ASK: (Status.ANALYSIS, Status.LIVE),
     Phase.ANALYSE: (Status.LIVE, Status.ANALYSIS),
     Phase.CLOSE: (Status.LIVE, Status.ANALYSIS, Status.ACTIONS_AGREED),
 }
