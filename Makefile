@@ -7,7 +7,7 @@ export PEERASSIST_DATA_DIR ?= $(CURDIR)/var
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: chromium run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
+.PHONY: cfir-vectors chromium tesseract run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -49,7 +49,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: install-dev chromium
+# Photos of flipcharts are read with Debian's Tesseract (assists/live/ocr.py); install it the
+# same way, else the OCR tests skip locally (and fail in CI).
+tesseract:
+	@if ! command -v tesseract >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's tesseract-ocr for reading photos"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng fonts-dejavu-core >/dev/null; \
+	fi
+
+test: install-dev chromium tesseract
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -62,6 +70,10 @@ lint: install-dev
 fmt: install-dev
 	.venv/bin/ruff check --fix src tests benchmarks
 	.venv/bin/ruff format src tests benchmarks
+
+# Rebuild the CFIR engine's shipped artifact after the data files change (ADR 0014).
+cfir-vectors: install-dev
+	DEBUG=1 $(PA) build_cfir_vectors
 
 bench: install-dev
 	$(PY) -m benchmarks.run $(BENCH_ARGS)

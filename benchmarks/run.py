@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import capacity, fanout, memory, pages, search, themes
+from benchmarks import capacity, cfir, fanout, memory, pages, search, themes
 from benchmarks.harness import write_json
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
     "pages": lambda quick, runs: pages.run(quick=quick),
     "search": lambda quick, runs: search.run(quick=quick),
     "themes": lambda quick, runs: themes.run(quick=quick),
+    "cfir": lambda quick, runs: cfir.run(quick=quick),
 }
 
 

@@ -3,7 +3,7 @@
     python -m benchmarks.themes           # sizes 100, 300, 1000; cold and loaded model
     python -m benchmarks.themes --quick   # sizes 100 and 300, one cold run
 
-**Time.** ``semantic.clustering.suggest_groups`` — embed every note, Ward clustering, keyword
+**Time.** ``semantic.clustering.suggest_groups`` — embed every note, Ward clustering, phrase
 titles, near-duplicate pairs: what the "Suggest themes" button runs in the request. *Loaded*:
 the sentence model already in memory (the normal case after the first use in a process),
 median of 3 runs. *Cold*: a fresh Python process that imports the code, loads the model from

@@ -332,6 +332,11 @@ function handleEvent(event) {
       board.takeaways.push({ participant_id: event.participant.id, name: event.participant.name, text: event.text });
       renderClose();
       break;
+    case "participant.added":
+      // A walk-in speaker (assists/live/walk_in.py): choosable as "Who said it" at once.
+      board.participants = [...(board.participants || []), event.participant];
+      renderCompose();
+      break;
     case "closing.saved":
       board.closing = { host_thanks: event.host_thanks, action_list_due: event.action_list_due };
       renderClose();

@@ -132,7 +132,7 @@ def test_construct_suggestions_rank_definitions_like_the_text(
     )
     codes = [c["code"] for c in response.json()["constructs"]]
     assert codes and codes[0] == "II.F"
-    assert api.get(an.path("/construct-suggestions"), text="").json() == {"constructs": []}
+    assert api.get(an.path("/construct-suggestions"), text="").json()["constructs"] == []
 
 
 def test_host_turns_a_theme_into_an_action_with_provenance(

@@ -316,9 +316,10 @@ def test_insights_count_only_visible_approved_lessons(
 
     mine = as_user(member).get("/api/v1/lessons/insights").json()
     assert mine["lesson_count"] == 3
+    assert mine["determinant_count"] == 1  # the coded barrier counts beside the two lessons
     outer = next(r for r in mine["domains"] if r["label"] == "Outer Setting")
     inner = next(r for r in mine["domains"] if r["label"] == "Inner Setting")
-    assert (outer["enabler"], inner["barrier"]) == (1, 2)
+    assert (outer["enabler"], inner["barrier"]) == (1, 3)
     barrier = mine["barriers"][0]
     assert barrier["code"] == "III.A3"
     assert barrier["actions"] == [{"text": "Reallocate admin", "status": "Proposed"}]
@@ -327,6 +328,7 @@ def test_insights_count_only_visible_approved_lessons(
     other = as_user(outsider)
     theirs = other.get("/api/v1/lessons/insights", scope="shared").json()
     assert theirs["lesson_count"] == 1
+    assert theirs["determinant_count"] == 0  # another organisation's codes never count here
     assert theirs["barriers"] == []
     assert other.get("/api/v1/lessons/insights", organisation_id=org.pk).status_code == 404
     colleague = UserFactory(organisation=org)

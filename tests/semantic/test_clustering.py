@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from peerassist.semantic import embeddings
-from peerassist.semantic.clustering import keyword_titles, suggest_groups
+from peerassist.semantic.clustering import phrase_of, suggest_groups
 
 # Three plainly different topics, four notes each, worded differently within a topic.
 LABELLED = [
@@ -93,13 +93,67 @@ def test_fewer_than_two_notes_suggest_nothing(tfidf: None) -> None:
     assert suggest_groups([]).groups == []
 
 
-def test_titles_use_the_words_that_set_a_group_apart() -> None:
-    titles = keyword_titles(
-        [
-            ["room booking was hard", "no private room", "room noise"],
-            ["training course", "training refresher", "course for nurses"],
-        ]
+def test_titles_are_a_central_note_shortened_to_a_phrase() -> None:
+    """A title reads like a facilitator's: the first clause of a note, not a list of words."""
+    assert phrase_of("Nurses love the work but the rota is exhausting") == "Nurses love the work"
+    assert (
+        phrase_of("Families anxious at night, don't know who to ring")
+        == "Families anxious at night"
     )
-    assert titles[0].lower().startswith("room")
-    assert "training" in titles[1].lower()
-    assert keyword_titles([["the and of"]]) == ["Group 1"]
+    assert phrase_of("We think that the budget did not cover backfill for staff on the course") == (
+        "The budget did not cover backfill for staff"
+    )
+    assert phrase_of("no private room") == "No private room"
+
+
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "weekend", "mornings"]
+DAYS += ["evenings", "nights", "rota"]
+MONEY = ["grant", "pilot", "year", "bid", "charity", "finance", "business", "case", "cost"]
+MONEY += ["savings", "tariff"]
+
+
+def test_groups_hold_two_to_eight_notes_titled_by_one_of_their_notes(tfidf: None) -> None:
+    """Twenty notes on two topics come back as groups of two to eight, never one of twenty,
+    each titled by the opening words of one of its own notes."""
+    notes = [
+        (i, f"protected time for nurses in clinic {word}")
+        for i, word in enumerate(
+            [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "weekend",
+                "mornings",
+                "evenings",
+                "nights",
+                "rota",
+            ]
+        )
+    ] + [
+        (100 + i, f"commissioners cut the funding budget {word}")
+        for i, word in enumerate(
+            [
+                "grant",
+                "pilot",
+                "year",
+                "bid",
+                "charity",
+                "finance",
+                "business",
+                "case",
+                "cost",
+                "savings",
+                "tariff",
+            ]
+        )
+    ]
+    result = suggest_groups(notes)
+    texts = dict(notes)
+    assert result.groups
+    for group in result.groups:
+        assert 2 <= len(group.note_ids) <= 8
+        assert "," not in group.title
+        assert any(texts[i].lower().startswith(group.title.lower()) for i in group.note_ids)
+        assert len({i >= 100 for i in group.note_ids}) == 1  # topics never mixed

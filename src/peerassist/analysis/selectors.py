@@ -194,16 +194,3 @@ def construct_tree(organisation_id: int) -> list[ConstructDomain]:
         domain = domains.setdefault(row.domain, ConstructDomain(name=row.domain, constructs=[]))
         domain.constructs.append((row, children.get(row.pk, [])))
     return list(domains.values())
-
-
-def construct_suggest(organisation_id: int, text: str, top: int = 5) -> list[CfirConstruct]:
-    """The constructs whose definitions read most like ``text`` (the person still chooses)."""
-    from peerassist.semantic.clustering import rank_by_similarity
-
-    rows = list(
-        CfirConstruct.objects.filter(
-            Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
-        ).order_by("order", "code")
-    )
-    ranked = rank_by_similarity(text, [f"{row.name}: {row.definition}" for row in rows], top=top)
-    return [rows[position] for position, _ in ranked]

@@ -27,8 +27,9 @@ from peerassist.analysis.access import (
     access_note,
     access_theme,
 )
+from peerassist.analysis.cfir_suggest import cfir_suggestions
 from peerassist.analysis.models import Action, ThemeSuggestion, Valence
-from peerassist.analysis.selectors import analysis_state, construct_suggest, construct_tree
+from peerassist.analysis.selectors import analysis_state, construct_tree
 from peerassist.core.errors import DomainError, Invalid, NotFound
 from peerassist.core.forms import NhsForm
 
@@ -328,7 +329,13 @@ def code_new(request: HttpRequest, assist_id: int) -> HttpResponse:
         theme, note, source_text = _source(access, data)
     except NotFound as error:
         raise Http404(error.detail) from None
-    form = DeterminantForm(request.POST or None)
+    suggestions = (
+        cfir_suggestions(access.assist.organisation_id, source_text) if source_text else None
+    )
+    form = DeterminantForm(
+        request.POST or None,
+        initial={"valence": suggestions.valence_choice} if suggestions else None,
+    )
     chosen = {int(v) for v in data.getlist("constructs") if v.isdigit()}
     errors: list[tuple[str, str]] = []
     status = 200
@@ -350,9 +357,6 @@ def code_new(request: HttpRequest, assist_id: int) -> HttpResponse:
             return redirect(_page_url(access, "determinants"))
     elif request.method == "POST":
         status = 400
-    suggested = []
-    if source_text:
-        suggested = construct_suggest(access.assist.organisation_id, source_text)
     return render(
         request,
         "analysis/code.html",
@@ -364,7 +368,7 @@ def code_new(request: HttpRequest, assist_id: int) -> HttpResponse:
             "note": note,
             "source_text": source_text,
             "tree": construct_tree(access.assist.organisation_id),
-            "suggested": suggested,
+            "suggestions": suggestions,
             "chosen": chosen,
             "errors": errors,
         },

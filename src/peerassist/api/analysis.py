@@ -22,8 +22,9 @@ from peerassist.analysis.access import (
     access_note,
     access_theme,
 )
+from peerassist.analysis.cfir_suggest import cfir_suggestions
 from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
-from peerassist.analysis.selectors import AnalysisState, analysis_state, construct_suggest
+from peerassist.analysis.selectors import AnalysisState, analysis_state
 from peerassist.api.auth import ApiRequest
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
@@ -371,13 +372,37 @@ def determinant_delete(request: ApiRequest, assist_id: int, determinant_id: int)
 
 @router.get("/assists/{assist_id}/construct-suggestions")
 def constructs_suggest(request: ApiRequest, assist_id: int, text: str = "") -> dict[str, Any]:
-    """The constructs whose definitions read most like ``text``, best first."""
+    """Suggested constructs for ``text``, best first, with the valence and the reasons.
+
+    ``because`` is set when the organisation coded a similar note with that construct.
+    """
     access = _access(request, assist_id)
-    rows = construct_suggest(access.assist.organisation_id, text[:2000])
+    found = cfir_suggestions(access.assist.organisation_id, text)
     return {
         "constructs": [
-            {"id": c.pk, "code": c.code, "name": c.name, "domain": c.domain} for c in rows
-        ]
+            {
+                "id": s.construct.pk,
+                "code": s.construct.code,
+                "name": s.construct.name,
+                "full_name": s.full_name,
+                "domain": s.construct.domain,
+                "own": s.construct.organisation_id is not None,
+                "score": round(s.score, 4),
+                "because": {"text": s.because_text, "similarity": round(s.because_similarity, 3)}
+                if s.because_text
+                else None,
+            }
+            for s in found.constructs
+        ],
+        "valence": {
+            "value": found.valence.valence,
+            "choice": found.valence_choice,
+            "probability": round(found.valence.probability, 3),
+        }
+        if found.valence
+        else None,
+        "backend": found.backend,
+        "backend_label": found.backend_label,
     }
 
 

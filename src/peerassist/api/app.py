@@ -31,6 +31,8 @@ from peerassist.api import assists_planning as _assists_planning  # noqa: E402
 api.add_router("/assists", _assists_planning.router)
 from peerassist.api import assists_live as _assists_live  # noqa: E402
 
+# Before the live router: its /{id}/notes/{note_id} would otherwise take /{id}/notes/bulk.
+api.add_router("/assists", "peerassist.api.assists_capture.router")
 api.add_router("/assists", _assists_live.router)
 api.add_router("/analysis", "peerassist.api.analysis.router")
 api.add_router("/", "peerassist.api.lessons.router")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -200,6 +200,9 @@ class CountRow(Schema):
 class InsightsOut(Schema):
     lesson_count: int
     uncoded: int
+    determinant_count: int = Field(
+        description="Enablers and barriers coded in analysis (own organisation) also counted"
+    )
     domains: list[CountRow]
     constructs: list[CountRow]
     quarters: list[CountRow]
@@ -308,6 +311,32 @@ def lessons_create(request: ApiRequest, payload: LessonIn) -> Status[dict[str, A
     return Status(201, lesson_out(access_lesson(actor, lesson.pk), inside=True))
 
 
+class PublishIn(Schema):
+    source_kind: str = Field(description="theme or determinant")
+    source_id: int
+    visibility: str = Lesson.Visibility.ORGANISATION
+
+
+@router.post("/lessons/publish", response={200: LessonOut, 201: LessonOut})
+def lessons_publish(request: ApiRequest, payload: PublishIn) -> Status[dict[str, Any]]:
+    """Publish a theme or determinant as a lesson in one step and send it for review.
+
+    201 with the new lesson; 200 with the lesson already made from the same source.
+    """
+    from peerassist.lessons import publishing
+
+    actor = request_user(request)
+    if payload.source_kind not in publishing.KINDS:
+        raise Invalid(
+            "Only a theme or a determinant can be published in one step.", code="source_kind"
+        )
+    source = services.lesson_source_object(actor, payload.source_kind, payload.source_id)
+    lesson, created = publishing.lesson_publish_from_analysis(
+        actor=actor, kind=payload.source_kind, source=source, visibility=payload.visibility
+    )
+    return Status(201 if created else 200, lesson_out(access_lesson(actor, lesson.pk), inside=True))
+
+
 @router.get("/lessons/review-queue", response=list[LessonOut])
 def lessons_review_queue(request: ApiRequest) -> list[dict[str, Any]]:
     """Lessons awaiting review where the user is a knowledge manager."""
@@ -344,6 +373,7 @@ def lessons_insights(
     return {
         "lesson_count": data.lesson_count,
         "uncoded": data.uncoded,
+        "determinant_count": data.determinant_count,
         "domains": rows(data.domains),
         "constructs": rows(data.constructs),
         "quarters": rows(data.quarters),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -290,3 +292,41 @@ class PresenceSeat(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["assist", "last_seen"])]
+
+
+class BoardPhoto(TimeStampedModel):
+    """A photo of a flipchart or paper notes, attached to a peer assist (assists/live/photos.py).
+
+    Stored under the data directory with a random name and without its EXIF data (GPS, camera,
+    time). Its text is read in the background (assists/live/ocr.py) into ``read_text``, which
+    the note taker turns into notes through the bulk preview; nothing is posted by itself.
+    """
+
+    class Reading(models.TextChoices):
+        WAITING = "waiting", "Waiting to be read"
+        READING = "reading", "Reading the text"
+        DONE = "done", "Text read"
+        EMPTY = "empty", "No text found"
+        FAILED = "failed", "Could not be read"
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="photos/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    caption = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reading = models.CharField(max_length=10, choices=Reading.choices, default=Reading.WAITING)
+    reading_error = models.CharField(max_length=500, blank=True)
+    read_text = models.TextField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # The drafts' notes take their client ids from this (bulk_client_id), so confirming the
+    # drafts twice adds each note once.
+    drafts_batch = models.UUIDField(default=uuid.uuid4, unique=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from peerassist.assists import views
 from peerassist.assists.live import views as live
+from peerassist.assists.live import views_capture as capture
 from peerassist.assists.planning import views as planning
 
 app_name = "assists"
@@ -10,6 +11,17 @@ urlpatterns = [
     path("<int:assist_id>/", views.assist_detail, name="detail"),
     path("<int:assist_id>/board/", live.board, name="board"),
     path("<int:assist_id>/reply/", views.assist_reply, name="reply"),
+    # Fast capture (live/views_capture.py)
+    path("<int:assist_id>/board/bulk/", capture.bulk_form, name="bulk"),
+    path("<int:assist_id>/board/bulk/preview/", capture.bulk_preview, name="bulk_preview"),
+    path("<int:assist_id>/board/bulk/confirm/", capture.bulk_confirm, name="bulk_confirm"),
+    path("<int:assist_id>/board/speakers/new/", capture.speaker_add, name="speaker_add"),
+    path("<int:assist_id>/photos/", capture.photo_list, name="photos"),
+    path("<int:assist_id>/photos/<int:photo_id>/", capture.photo_detail, name="photo"),
+    path("<int:assist_id>/photos/<int:photo_id>/image", capture.photo_image, name="photo_image"),
+    path(
+        "<int:assist_id>/photos/<int:photo_id>/delete/", capture.photo_delete, name="photo_delete"
+    ),
     # Planning (planning/views.py)
     path("new/<int:project_id>/", planning.plan_create, name="plan_create"),
     path("<int:assist_id>/plan/", planning.plan, name="plan"),

@@ -3,6 +3,10 @@
 Counts come from ``lessons_visible`` (approved lessons only), so a lesson hidden from somebody
 never shapes the numbers they see. Actions that followed a barrier come from the actor's own
 organisations' determinants only (actions never leave their organisation).
+Codes from analysis count too: in an organisation's own view, every enabler or barrier its
+host teams coded (``Determinant``) adds to the domain, construct and barrier counts, unless
+it was published as a lesson that is now approved (then the lesson counts, once).
+Determinants never leave their organisation, so the shared view counts lessons only.
 Charts are SVG drawn here, with a title and description, beside tables of the same numbers.
 """
 
@@ -16,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from peerassist.accounts.actors import Actor, actor_organisation_ids
-from peerassist.analysis.models import Action, CfirConstruct
+from peerassist.analysis.models import Action, CfirConstruct, Determinant, Valence
 from peerassist.lessons.models import Lesson
 from peerassist.lessons.visibility import lessons_visible
 
@@ -65,6 +69,34 @@ class Insights:
     barriers: list[Barrier]
     quarters: list[Row]
     uncoded: int
+    determinant_count: int = 0
+
+
+def _valence_key(valence: str) -> str:
+    """A determinant's valence (-2 … +2, mixed) as the lesson valence it counts under."""
+    if valence in (Valence.ENABLER, Valence.STRONG_ENABLER):
+        return Lesson.Valence.ENABLER
+    if valence in (Valence.BARRIER, Valence.STRONG_BARRIER):
+        return Lesson.Valence.BARRIER
+    return Lesson.Valence.MIXED
+
+
+def _determinants(actor: Actor | None, scope: str, organisation_id: int | None) -> Any:
+    """The organisation's coded enablers and barriers not already counted as a lesson."""
+    if scope == "shared" or organisation_id is None:
+        return Determinant.objects.none()
+    if organisation_id not in actor_organisation_ids(actor):
+        return Determinant.objects.none()
+    published = Lesson.objects.filter(
+        organisation_id=organisation_id, status=Lesson.Status.APPROVED
+    )
+    from_determinants = published.filter(source_kind=Lesson.Source.DETERMINANT).values("source_id")
+    from_themes = published.filter(source_kind=Lesson.Source.THEME).values("source_id")
+    return (
+        Determinant.objects.filter(project__organisation_id=organisation_id)
+        .exclude(pk__in=from_determinants)
+        .exclude(theme_id__in=from_themes)
+    )
 
 
 def _scope(actor: Actor | None, scope: str, organisation_id: int | None) -> Any:
@@ -91,6 +123,20 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
         row = domains.setdefault(item["cfirconstruct__domain"], Row(item["cfirconstruct__domain"]))
         setattr(row, item["lesson__valence"], item["n"])
 
+    determinants = _determinants(actor, scope, organisation_id)
+    coded = Determinant.constructs.through.objects.filter(
+        determinant_id__in=determinants.values("pk")
+    )
+    for code_item in (
+        coded.values("cfirconstruct__domain", "determinant__valence")
+        .annotate(n=Count("determinant_id", distinct=True))
+        .order_by()
+    ):
+        domain = code_item["cfirconstruct__domain"]
+        row = domains.setdefault(domain, Row(domain))
+        key = _valence_key(code_item["determinant__valence"])
+        setattr(row, key, getattr(row, key) + code_item["n"])
+
     constructs: dict[int, Row] = {}
     for entry in (
         through.values(
@@ -111,6 +157,25 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
             ),
         )
         setattr(row, entry["lesson__valence"], entry["n"])
+    for code_entry in (
+        coded.values(
+            "cfirconstruct_id",
+            "cfirconstruct__code",
+            "cfirconstruct__name",
+            "determinant__valence",
+        )
+        .annotate(n=Count("determinant_id", distinct=True))
+        .order_by("cfirconstruct__order")
+    ):
+        row = constructs.setdefault(
+            code_entry["cfirconstruct_id"],
+            Row(
+                f"{code_entry['cfirconstruct__code']} {code_entry['cfirconstruct__name']}",
+                code=code_entry["cfirconstruct__code"],
+            ),
+        )
+        key = _valence_key(code_entry["determinant__valence"])
+        setattr(row, key, getattr(row, key) + code_entry["n"])
 
     quarters: dict[str, Row] = {}
     for published in lessons.exclude(published_at__isnull=True).values_list(
@@ -134,6 +199,7 @@ def insights_for(actor: Actor | None, *, scope: str, organisation_id: int | None
         barriers=barriers,
         quarters=[quarters[k] for k in sorted(quarters)],
         uncoded=lessons.filter(constructs__isnull=True).count(),
+        determinant_count=determinants.count(),
     )
 
 

@@ -6,6 +6,7 @@ app_name = "lessons"
 urlpatterns: list = [
     path("", views.lesson_index, name="list"),
     path("new/", views.lesson_create, name="create"),
+    path("publish/<str:kind>/<int:source_id>/", views.lesson_publish, name="publish"),
     path("export.csv", views.lesson_export, name="export"),
     path("review/", views.lesson_review_queue, name="review_queue"),
     path("insights/", views.insights, name="insights"),

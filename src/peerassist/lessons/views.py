@@ -646,3 +646,54 @@ def retrospect_draft_lessons(request: HttpRequest, retrospect_id: int) -> HttpRe
         else:
             messages.success(request, "Every line already has a draft lesson.")
     return redirect("lessons:retrospect", retrospect.pk)
+
+
+# --- publish a theme or determinant in one step (lessons/publishing.py) -------------------
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def lesson_publish(request: HttpRequest, kind: str, source_id: int) -> HttpResponse:
+    """Show what a theme or determinant would publish; on POST write it and send it for review."""
+    from peerassist.lessons import publishing
+
+    actor = _user(request)
+    if kind not in publishing.KINDS:
+        raise NotFound("No such source.")
+    source = services.lesson_source_object(actor, kind, source_id)
+    existing = publishing.lesson_already_published(kind, source)
+    errors: list[str] = []
+    visibility = request.POST.get("visibility", Lesson.Visibility.ORGANISATION)
+    if request.method == "POST":
+        try:
+            lesson, created = publishing.lesson_publish_from_analysis(
+                actor=actor, kind=kind, source=source, visibility=visibility
+            )
+        except Invalid as error:
+            errors.append(error.detail)
+        else:
+            messages.success(
+                request,
+                "Lesson published and sent to your knowledge managers for review."
+                if created
+                else "This was already published as a lesson: here it is.",
+            )
+            return redirect("lessons:detail", lesson.pk)
+    return render(
+        request,
+        "lessons/publish.html",
+        {
+            "publication": publishing.publication_of(kind, source),
+            "existing": existing,
+            "visibility": visibility,
+            "visibilities": [
+                (value, label)
+                for value, label in Lesson.Visibility.choices
+                if value != Lesson.Visibility.PUBLIC
+            ],
+            "errors": errors,
+            "kind_label": Lesson.Source(kind).label.lower(),
+        },
+        status=400 if errors else 200,
+    )

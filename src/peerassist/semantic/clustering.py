@@ -2,15 +2,18 @@
 
 Notes are embedded with ``semantic.embeddings.encode`` (the local sentence model, or TF-IDF
 when it is absent) and grouped by Ward agglomerative clustering of the unit vectors (so
-Euclidean distance tracks cosine distance), cut at a distance threshold rather than a fixed
-number of groups: a session with three topics gets three groups, one with ten gets ten.
-TF-IDF vectors are first reduced by latent semantic analysis (truncated SVD), which lets
-notes that share related words, not only the same words, fall together. Notes that join no
-group stay where they are. Each group is titled with its most distinctive words (class-based
-TF-IDF: words frequent in the group and rare in the others). Nothing here writes: the host
-team accepts or dismisses each suggestion.
+Euclidean distance tracks cosine distance). The tree is built once and cut at every number
+of groups that the size rule allows (2–8 notes a group, so between n/8 and n/2 groups); the
+cut with the best Calinski–Harabasz score wins, a group of more than eight is split along
+its own branch, and notes left alone stay ungrouped. TF-IDF vectors are first reduced by
+latent semantic analysis (truncated SVD), which lets notes that share related words, not
+only the same words, fall together. Each group is titled by its most central note (highest
+mean similarity to the others) shortened to a phrase, as a facilitator would name it; two
+notes that say nearly the same thing are flagged. Nothing here writes: the host team accepts
+or dismisses each suggestion.
 
-Thresholds were tuned on ``benchmarks/data/labelled_notes.csv`` (see benchmarks/themes.py).
+``make bench`` (benchmarks/cfir.py) scores the grouping against facilitators' groups on
+``analysis/data/theme_sets.jsonl`` and ``benchmarks/data/labelled_notes.csv``.
 """
 
 from __future__ import annotations
@@ -23,15 +26,15 @@ import numpy as np
 
 from peerassist.semantic.embeddings import embedding_backend
 
-# Ward merge cost at which groups stop merging, per backend (best adjusted Rand index on the
-# labelled notes: 1.7 for the sentence model, 1.6 for TF-IDF after LSA).
-DISTANCE_THRESHOLD = {"sentence-model": 1.7, "tfidf": 1.6}
 LSA_COMPONENTS = 30
-# Cosine similarity above which two notes say nearly the same thing. MiniLM puts a note and
-# the same words with one article added at about 0.9; no two distinct labelled notes reach 0.8.
-DUPLICATE_SIMILARITY = {"sentence-model": 0.85, "tfidf": 0.8}
+# Cosine similarity above which two notes may say the same thing (a flag the host team
+# checks, not a merge). On the labelled boards (theme_sets.jsonl) the facilitators' duplicate
+# pairs sit at 0.37-0.88 with MiniLM and other pairs at most 0.79: 0.7 flags 7 of 13 with 3
+# false flags in about 3,400 pairs, where 0.85 flagged 2 (ADR 0014).
+DUPLICATE_SIMILARITY = {"sentence-model": 0.7, "tfidf": 0.8}
 MIN_GROUP = 2
-TITLE_TERMS = 3
+MAX_GROUP = 8
+TITLE_WORDS = 8
 MAX_NOTES = 1000
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
@@ -51,17 +54,6 @@ class Suggestions:
     backend_label: str
     # Near-duplicate pairs anywhere among the notes (inside groups or not).
     duplicates: list[tuple[int, int]] = field(default_factory=list)
-
-
-def cluster_labels(vectors: np.ndarray, threshold: float) -> np.ndarray:
-    """A cluster label per row of unit vectors (Ward linkage, cut at ``threshold``)."""
-    count = vectors.shape[0]
-    if count < 2:
-        return np.zeros(count, dtype=int)
-    from sklearn.cluster import AgglomerativeClustering
-
-    model = AgglomerativeClustering(n_clusters=None, linkage="ward", distance_threshold=threshold)
-    return np.asarray(model.fit_predict(vectors))
 
 
 def lsa(vectors: np.ndarray, components: int = LSA_COMPONENTS) -> np.ndarray:
@@ -88,35 +80,154 @@ def duplicate_pairs(
     return [(int(ids[r]), int(ids[c])) for r, c in zip(rows, cols, strict=True)]
 
 
-def keyword_titles(groups: list[list[str]], terms: int = TITLE_TERMS) -> list[str]:
-    """A short title per group from its most distinctive words (class-based TF-IDF)."""
-    if not groups:
-        return []
-    from sklearn.feature_extraction.text import CountVectorizer
+def _cut(tree: np.ndarray, count: int, groups: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
 
-    documents = [" ".join(texts) for texts in groups]
-    vectoriser = CountVectorizer(stop_words="english", token_pattern=_WORD.pattern, lowercase=True)
-    try:
-        counts = vectoriser.fit_transform(documents).toarray().astype(float)
-    except ValueError:  # only stop words
-        return [f"Group {i + 1}" for i in range(len(groups))]
-    vocabulary = np.asarray(vectoriser.get_feature_names_out())
-    words_per_group = counts.sum(axis=1, keepdims=True)
-    words_per_group[words_per_group == 0] = 1
-    tf = counts / words_per_group
-    average_words = counts.sum() / len(groups)
-    idf = np.log(1 + average_words / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
+    if groups >= count:
+        return np.arange(count)
+    return np.asarray(fcluster(tree, t=groups, criterion="maxclust")) - 1
+
+
+def _split_large(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Split every group of more than ``MAX_GROUP`` along its own Ward tree, until none is."""
+    labels = labels.copy()
+    changed = True
+    while changed:
+        changed = False
+        for label in np.unique(labels):
+            members = np.where(labels == label)[0]
+            if len(members) <= MAX_GROUP:
+                continue
+            parts = cluster_count_labels(vectors[members], 2)
+            labels[members[parts == 1]] = labels.max() + 1
+            changed = True
+    return labels
+
+
+def cluster_count_labels(vectors: np.ndarray, groups: int) -> np.ndarray:
+    """Ward clustering into exactly ``groups`` groups (fewer rows: one group each)."""
+    from scipy.cluster.hierarchy import linkage
+
+    count = vectors.shape[0]
+    if count < 2:
+        return np.zeros(count, dtype=int)
+    return _cut(linkage(vectors, method="ward"), count, groups)
+
+
+def choose_groups(vectors: np.ndarray) -> np.ndarray:
+    """A label per row: the Ward cut with the best Calinski–Harabasz score within the size rule.
+
+    Calinski–Harabasz (between-group over within-group spread, corrected for the number of
+    groups) beat the silhouette and Davies–Bouldin on the labelled boards: the silhouette
+    favours many pairs on high-dimensional sentence vectors (make bench, ADR 0014).
+    """
+    from scipy.cluster.hierarchy import linkage
+    from sklearn.metrics import calinski_harabasz_score
+
+    count = vectors.shape[0]
+    if count < 2 * MIN_GROUP:
+        return np.zeros(count, dtype=int) if count >= MIN_GROUP else np.arange(count)
+    tree = linkage(vectors, method="ward")
+    fewest = max(2, -(-count // MAX_GROUP))
+    most = max(fewest, count // MIN_GROUP)
+    best: tuple[float, np.ndarray] | None = None
+    for groups in range(fewest, min(most, count - 1) + 1):
+        labels = _split_large(vectors, _cut(tree, count, groups))
+        if len(np.unique(labels)) < 2:
+            continue
+        if len(np.unique(labels)) >= count:
+            continue
+        score = float(calinski_harabasz_score(vectors, labels))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, labels)
+    return best[1] if best is not None else np.zeros(count, dtype=int)
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:i|we) (?:think|felt|feel|found|learned|learnt) (?:that )?"
+    r"|(?:honestly|also|and|but|so),? )",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(
+    r"\s*(?:[.;:!?(\u2013\u2014]|\s-\s|,?\s(?:but|so|because|which|whenever|otherwise|unless)\s)"
+)
+_WEAK_END = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "for",
+    "in",
+    "on",
+    "at",
+    "with",
+    "by",
+    "as",
+    "so",
+    "that",
+    "which",
+    "from",
+    "our",
+    "their",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "it",
+    "we",
+    "they",
+    "not",
+    "no",
+    "too",
+    "very",
+    "into",
+    "about",
+    "than",
+    "then",
+    "when",
+    "while",
+    "if",
+    "until",
+    "who",
+    "where",
+    "what",
+    "just",
+    "all",
+    "every",
+    "some",
+}
+
+
+def phrase_of(text: str, words: int = TITLE_WORDS) -> str:
+    """A note shortened to a title-like phrase: its first clause, at most ``words`` words."""
+    clause = _BREAK.split(_LEAD_IN.sub("", " ".join(text.split())), maxsplit=1)[0]
+    if len(clause.split()) > words and ", " in clause:
+        head = clause.split(", ", 1)[0]
+        clause = head if len(head.split()) >= 3 else clause
+    tokens = clause.split()[:words] or text.split()[:words]
+    while len(tokens) > 2 and tokens[-1].lower().strip(",'\"") in _WEAK_END:
+        tokens.pop()
+    phrase = " ".join(tokens).strip(" ,'\"-")
+    return phrase[:1].upper() + phrase[1:] if phrase else ""
+
+
+def central_titles(vectors: np.ndarray, texts: list[str], clusters: list[list[int]]) -> list[str]:
+    """Each group's most central note (highest mean similarity to the rest), as a phrase."""
     titles = []
-    for index, row in enumerate(scores):
-        best = [vocabulary[i] for i in np.argsort(-row)[:terms] if row[i] > 0]
-        title = ", ".join(best) if best else f"Group {index + 1}"
-        titles.append(title[:1].upper() + title[1:])
+    for index, positions in enumerate(clusters):
+        inner = vectors[positions] @ vectors[positions].T
+        centre = positions[int(np.argmax(inner.sum(axis=1)))]
+        titles.append(phrase_of(texts[centre]) or f"Group {index + 1}")
     return titles
 
 
 def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
-    """Proposed groups of at least two notes, largest first, with titles and duplicates.
+    """Proposed groups of two to eight notes, largest first, with titles and duplicates.
 
     ``notes`` are (id, text) pairs; at most ``MAX_NOTES`` are clustered (callers refuse more).
     """
@@ -127,9 +238,8 @@ def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
     if len(notes) < MIN_GROUP:
         return Suggestions(groups=[], backend=backend.name, backend_label=backend.label)
     vectors = backend.encode(texts)
-    threshold = DISTANCE_THRESHOLD.get(backend.name, 1.7)
     grouping = lsa(vectors) if backend.name == "tfidf" else vectors
-    labels = cluster_labels(grouping, threshold)
+    labels = choose_groups(grouping)
     members: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         members.setdefault(int(label), []).append(position)
@@ -137,7 +247,7 @@ def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
         (positions for positions in members.values() if len(positions) >= MIN_GROUP),
         key=lambda positions: (-len(positions), positions[0]),
     )
-    titles = keyword_titles([[texts[p] for p in positions] for positions in clusters])
+    titles = central_titles(grouping, texts, clusters)
     duplicates = duplicate_pairs(vectors, ids, DUPLICATE_SIMILARITY.get(backend.name, 0.9))
     groups = []
     for positions, title in zip(clusters, titles, strict=True):

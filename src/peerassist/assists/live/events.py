@@ -214,6 +214,15 @@ class ClosingSaved(LiveEvent):
     action_list_due: str | None
 
 
+class ParticipantAdded(LiveEvent):
+    """The note taker added a speaker who walked in; they can be named as a note's speaker."""
+
+    sent_by: ClassVar[str] = "assists/live/walk_in.py"
+    type: Literal["participant.added"] = "participant.added"
+    version: int
+    participant: Person
+
+
 class PresenceChanged(LiveEvent):
     """Somebody opened or left the board, said "I'm done", or started or stopped typing.
     Not versioned: it changes often and nobody resyncs it."""
@@ -342,6 +351,7 @@ EVENTS: tuple[type[LiveEvent], ...] = (
     ControlsChanged,
     TakeawaySaved,
     ClosingSaved,
+    ParticipantAdded,
     PresenceChanged,
     Pong,
     ErrorFrame,

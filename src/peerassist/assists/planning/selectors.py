@@ -260,7 +260,9 @@ class PlanPresenter:
         for p in sorted(self.overview.participants, key=lambda p: (role_rank(p.role), p.pk)):
             guest = p.guest
             if guest is not None:
-                if guest.revoked_at is not None:
+                if guest.revoked_at is not None and not guest.email:
+                    link = "Walked in on the day: no invitation link"
+                elif guest.revoked_at is not None:
                     link = "Invitation withdrawn"
                 elif guest.expires_at <= timezone.now():
                     link = "Link expired"

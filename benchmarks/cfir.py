@@ -1,0 +1,286 @@
+"""CFIR suggestions: accuracy on the held-out statements, latency, and theme grouping (ARI).
+
+    python -m benchmarks.cfir           # everything
+    python -m benchmarks.cfir --quick   # fewer latency samples
+
+**Accuracy.** On the held-out split of ``analysis/data/cfir_labelled.jsonl`` (statements the
+classifier never saw; docs/cfir-data.md says how they were written): top-1 CFIR domain (the
+domain of the first suggestion), construct in the top 3 and top 5, mean reciprocal rank of
+the right construct, and valence accuracy. Three rankers in the same run:
+
+- **engine, sentence model**: ``analysis.cfir_ranker`` as the coding page runs it;
+- **engine, TF-IDF**: the same engine on the fallback encoder;
+- **naive**: the nearest construct by name and definition (``cfir2.csv``) on the sentence
+  model, which is what the coding page did before the engine (no descriptions, no
+  classifier, no background correction).
+
+**Latency.** One suggestion (encode the text, score every construct, valence) with the model
+loaded, per held-out statement, for the engine with an organisation context of 3 own
+constructs and 60 coded examples (already encoded, as after the first suggestion).
+
+**Themes.** Adjusted Rand index of ``semantic.clustering.suggest_groups`` against the
+facilitators' groups on ``theme_sets.jsonl`` (mean over the boards) and on
+``benchmarks/data/labelled_notes.csv``.
+
+Aims (reported, not asserted): top-3 ≥ 0.60, top-1 domain ≥ 0.60, p95 ≤ 20 ms, ARI ≥ 0.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+AIMS = {"top3": 0.60, "domain_top1": 0.60, "p95_ms": 20.0, "ari": 0.5}
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerassist.config.settings")
+
+
+def scores(ranked: list[list[str]], truth: list[str], domains: dict[str, str]) -> dict[str, float]:
+    """Top-1 domain, top-3, top-5 and MRR for ranked construct codes against the right ones."""
+    ranks = [
+        row.index(code) if code in row else None for row, code in zip(ranked, truth, strict=False)
+    ]
+    count = len(truth)
+    return {
+        "domain_top1": round(
+            sum(domains[row[0]] == domains[code] for row, code in zip(ranked, truth, strict=False))
+            / count,
+            3,
+        ),
+        "top1": round(sum(r == 0 for r in ranks) / count, 3),
+        "top3": round(sum(r is not None and r < 3 for r in ranks) / count, 3),
+        "top5": round(sum(r is not None and r < 5 for r in ranks) / count, 3),
+        "mrr": round(sum(0 if r is None else 1 / (r + 1) for r in ranks) / count, 3),
+    }
+
+
+def engine_accuracy(engine: Any, heldout: list[Any], domains: dict[str, str]) -> dict[str, Any]:
+    ranked = [[r.candidate.code for r in engine.rank(s.text, top=len(domains))] for s in heldout]
+    result: dict[str, Any] = scores(ranked, [s.construct for s in heldout], domains)
+    guesses = [engine.valence(s.text) for s in heldout]
+    result["valence"] = round(
+        sum(
+            g is not None and g.valence == s.valence for g, s in zip(guesses, heldout, strict=False)
+        )
+        / len(heldout),
+        3,
+    )
+    return result
+
+
+def naive_accuracy(backend: Any, heldout: list[Any], domains: dict[str, str]) -> dict[str, Any]:
+    """Nearest name-and-definition from cfir2.csv: the coding page before the engine."""
+    from peerassist.analysis.cfir import cfir_rows
+
+    rows = cfir_rows()
+    headings = [f"{row.name}: {row.definition}" for row in rows]
+    codes = [row.code for row in rows]
+    if backend.name == "tfidf":  # TF-IDF fits per call: encode each text with the headings
+        ranked = []
+        for s in heldout:
+            vectors = backend.encode([s.text, *headings])
+            ranked.append(
+                [codes[i] for i in np.argsort(-(vectors[1:] @ vectors[0]), kind="stable")]
+            )
+    else:
+        heads = backend.encode(headings)
+        queries = backend.encode([s.text for s in heldout])
+        ranked = [[codes[i] for i in np.argsort(-(heads @ q), kind="stable")] for q in queries]
+    result: dict[str, Any] = scores(ranked, [s.construct for s in heldout], domains)
+    result["valence"] = None
+    return result
+
+
+def org_context() -> Any:
+    """A plausible organisation: three own constructs and 60 coded notes."""
+    from peerassist.analysis.cfir_data import statements_in
+    from peerassist.analysis.cfir_ranker import Candidate, Example, OrgContext
+
+    own = [
+        Candidate("own:1", "X.1", "Winter pressures", "Outer Setting", "Seasonal demand surges"),
+        Candidate("own:2", "X.2", "Agency staffing", "Inner Setting", "Reliance on agency staff"),
+        Candidate("own:3", "X.3", "Estates", "Inner Setting", "Buildings and rooms available"),
+    ]
+    train = statements_in("train")[::10][:60]
+    return OrgContext(own=own, examples=[Example(s.text, (s.construct,)) for s in train])
+
+
+def latency(engine: Any, texts: list[str]) -> dict[str, Any]:
+    context = org_context()
+    engine.rank(texts[0], context=context)  # encode the context once
+    times, encodes = [], []
+    for text in texts:
+        started = time.perf_counter()
+        engine.suggest(text, context=context)
+        times.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        engine.encoder.encode([text])
+        encodes.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(times)
+    return {
+        "samples": len(times),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "encode_median_ms": round(statistics.median(encodes), 1),
+    }
+
+
+def theme_quality(backend: Any) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score
+
+    from peerassist.analysis.cfir_data import theme_sets
+    from peerassist.semantic import clustering, embeddings
+
+    embeddings._backend = backend
+    boards = []
+    for board in theme_sets():
+        result = clustering.suggest_groups(list(enumerate(board.texts)))
+        predicted = list(range(1000, 1000 + len(board.texts)))
+        for number, group in enumerate(result.groups):
+            for note_id in group.note_ids:
+                predicted[note_id] = number
+        found = {tuple(sorted(pair)) for pair in result.duplicates}
+        boards.append(
+            {
+                "board": board.name,
+                "ari": round(float(adjusted_rand_score(list(board.labels), predicted)), 3),
+                "groups": len(result.groups),
+                "themes": len(set(board.labels)),
+                "titles": [g.title for g in result.groups],
+                "duplicates_found": sum(tuple(p) in found for p in board.duplicates),
+                "duplicates": len(board.duplicates),
+            }
+        )
+    from benchmarks.themes import quality
+
+    notes = quality(backend)
+    embeddings._backend = None
+    return {
+        "backend": backend.name,
+        "ari_theme_sets": round(statistics.mean(b["ari"] for b in boards), 3) if boards else None,
+        "ari_labelled_notes": notes["ari"],
+        "boards": boards,
+        "labelled_notes_titles": notes["titles"],
+    }
+
+
+def _3(value: float | None) -> str | None:
+    return None if value is None else f"{value:.3f}"
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    _setup()
+    from benchmarks.harness import table
+    from peerassist.analysis.cfir_data import construct_texts, statements_in
+    from peerassist.analysis.cfir_ranker import engine_build
+    from peerassist.semantic import embeddings
+
+    os.environ.pop("PEERASSIST_EMBEDDINGS", None)
+    embeddings._backend = None
+    model = embeddings.embedding_backend()
+    tfidf = embeddings.TfidfBackend()
+    domains = {c.code: c.domain for c in construct_texts()}
+    heldout = statements_in("heldout")
+
+    built: dict[str, float] = {}
+    engines = {}
+    for backend in [model, tfidf] if model.name != tfidf.name else [tfidf]:
+        started = time.perf_counter()
+        engines[backend.name] = engine_build(backend)
+        built[backend.name] = round(time.perf_counter() - started, 2)
+
+    rankers: list[tuple[str, dict[str, Any]]] = []
+    for name, engine in engines.items():
+        rankers.append((f"engine, {name}", engine_accuracy(engine, heldout, domains)))
+    rankers.append((f"naive, {model.name}", naive_accuracy(model, heldout, domains)))
+    if model.name != tfidf.name:
+        rankers.append(("naive, tfidf", naive_accuracy(tfidf, heldout, domains)))
+
+    texts = [s.text for s in heldout][: 40 if quick else None]
+    timings = {name: latency(engine, texts) for name, engine in engines.items()}
+    themes = [
+        theme_quality(backend)
+        for backend in ([model, tfidf] if model.name != tfidf.name else [tfidf])
+    ]
+
+    rows = []
+    for name, acc in rankers:
+        timing = timings.get(name.removeprefix("engine, ")) if name.startswith("engine") else None
+        rows.append(
+            [
+                name,
+                *(_3(acc[k]) for k in ("domain_top1", "top1", "top3", "top5", "mrr", "valence")),
+                timing["median_ms"] if timing else None,
+                timing["p95_ms"] if timing else None,
+                timing["encode_median_ms"] if timing else None,
+            ]
+        )
+    text = table(
+        [
+            "ranker",
+            "top-1 domain",
+            "top-1",
+            "top-3",
+            "top-5",
+            "MRR",
+            "valence",
+            "median ms",
+            "p95 ms",
+            "of which encode ms",
+        ],
+        rows,
+    )
+    text += f"\n\nHeld-out statements: {len(heldout)}; engine build s: {built}."
+    text += "\n\n" + table(
+        ["themes backend", "ARI theme sets (mean)", "ARI labelled_notes.csv", "boards"],
+        [
+            [t["backend"], _3(t["ari_theme_sets"]), _3(t["ari_labelled_notes"]), len(t["boards"])]
+            for t in themes
+        ],
+    )
+    best = rankers[0][1]
+    model_timing = timings.get(model.name, {})
+    text += (
+        f"\n\nAims: top-3 ≥ {AIMS['top3']} ({best['top3']}), top-1 domain ≥ {AIMS['domain_top1']}"
+        f" ({best['domain_top1']}), p95 ≤ {AIMS['p95_ms']:.0f} ms"
+        f" ({model_timing.get('p95_ms')}), ARI ≥ {AIMS['ari']} ({themes[0]['ari_theme_sets']};"
+        f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})."
+    )
+    return {
+        "aims": AIMS,
+        "heldout": len(heldout),
+        "accuracy": dict(rankers),
+        "latency": timings,
+        "engine_build_seconds": built,
+        "themes": themes,
+        "load_average": round(os.getloadavg()[0], 2),
+        "table": text,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.cfir", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer latency samples")
+    args = parser.parse_args(argv)
+    result = run(quick=args.quick)
+    print(result["table"])
+    from benchmarks.harness import write_json
+
+    path = write_json("cfir", {k: v for k, v in result.items() if k != "table"})
+    print(f"\nJSON: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
