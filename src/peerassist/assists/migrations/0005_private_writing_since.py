@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assists', '0003_participant_invitation_sent_at'),
+        ('assists', '0004_board_photo'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assists', '0004_private_writing_since'),
+        ('assists', '0005_private_writing_since'),
     ]
 
     operations = [
