@@ -148,7 +148,7 @@ def test_wall_query_count_does_not_grow_with_notes_or_themes(
     """Pinned: the same number of queries for 6 notes and no theme as for 300 and 50."""
     host = _client(an.host)
     host.get(_url(an))
-    with django_assert_num_queries(13) as small:
+    with django_assert_num_queries(14) as small:
         host.get(_url(an))
     _fill(an, notes=294, themes=50)
     with django_assert_num_queries(len(small.captured_queries)):
