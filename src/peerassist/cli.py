@@ -34,6 +34,7 @@ def serve(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     import uvicorn
+    from django.conf import settings
 
     if os.environ.get("PEERASSIST_WARM_MODEL", "1") != "0":
         # Load the embedding model in the background now, so the first "has this been
@@ -53,7 +54,11 @@ def serve(argv: list[str]) -> int:
             workers=args.workers,
             log_level=args.log_level,
             lifespan="off",
-            proxy_headers=True,
+            # X-Forwarded-For/-Proto only from configured proxies: uvicorn's own default
+            # trusts any local client, which let anyone on the machine (or behind a proxy
+            # that passes the header on) forge an address and dodge the sign-in lock-out.
+            proxy_headers=bool(settings.TRUSTED_PROXIES),
+            forwarded_allow_ips=list(settings.TRUSTED_PROXIES) or None,
             ws_max_size=64 * 1024,
             # Board events are small JSON: compressing each one for each socket cost more CPU
             # than the push itself (py-spy), for a few hundred bytes saved.

@@ -201,3 +201,11 @@ def test_visitors_and_other_organisations_cannot_act(
     other.login(outsider)
     assert other.post(an.path("/actions"), {"text": "Mine"}).status_code == 404
     assert not Action.objects.exists()
+
+
+def test_action_text_drops_nul_like_notes_do(api: ApiClient, an: Analysis) -> None:
+    """A NUL in an action is dropped on every database (PostgreSQL could not store it)."""
+    api.login(an.host)
+    response = api.post(an.path("/actions"), {"text": "Agree\x00 a rota"})
+    assert response.status_code == 201, response.content
+    assert response.json()["action"]["text"] == "Agree a rota"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from peerassist.accounts.models import Guest, Organisation, User
@@ -16,6 +18,20 @@ def test_openapi_document_is_published(api: ApiClient) -> None:
     response = api.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Peer Assist API"
+
+
+@pytest.mark.django_db
+def test_openapi_document_has_no_key_twice(api: ApiClient) -> None:
+    """Strict parsers (Swagger UI's) refuse a document with a repeated key, such as two "400"s."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in items]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(api.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert repeated == []
 
 
 @pytest.mark.django_db

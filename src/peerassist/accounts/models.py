@@ -146,3 +146,38 @@ class Guest(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A personal API token for scripts and reporting tools.
+
+    The secret is shown once, when made; only its SHA-256 is kept (the secret is 32 random
+    bytes, so a fast hash is enough: there is nothing to guess). ``prefix`` finds the row
+    and is safe to show. A token acts as its user, read-only or read-write, until it expires
+    or is revoked.
+    """
+
+    class Access(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    access = models.CharField(max_length=12, choices=Access.choices, default=Access.READ)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from peerassist.accounts.models import Guest, Membership, Organisation, User, new_nonce
+from peerassist.core.disconnect import disconnect_person_on_commit
 from peerassist.core.errors import Invalid, NotFound
 
 GUEST_TOKEN_SALT = "peerassist.guest-invitation"
@@ -135,7 +136,26 @@ def guest_accept(*, guest: Guest, consent: bool) -> Guest:
 def guest_revoke(*, guest: Guest) -> Guest:
     guest.revoked_at = timezone.now()
     guest.save(update_fields=["revoked_at", "updated_at"])
+    disconnect_person_on_commit(guest_id=guest.pk)
     return guest
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership) -> None:
+    """Take a person out of an organisation; their open sockets close and reconnect
+    only where they still have access."""
+    user_id = membership.user_id
+    membership.delete()
+    disconnect_person_on_commit(user_id=user_id)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Stop an account signing in; every page, API call and socket refuses it from now."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    disconnect_person_on_commit(user_id=user.pk)
+    return user
 
 
 @transaction.atomic

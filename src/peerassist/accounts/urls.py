@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerassist.accounts import views
+from peerassist.accounts import views, views_audit, views_erasure, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("tokens/", views_tokens.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views_tokens.token_revoke_view, name="token_revoke"),
+    path("erase/", views_erasure.erase, name="erase"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
+    path("audit.csv", views_audit.audit_log_csv, name="audit_log_csv"),
     path("guest/welcome/", views.guest_welcome, name="guest_welcome"),
     path("guest/signed-out/", views.guest_signed_out, name="guest_signed_out"),
     path("guest/<str:token>/", views.guest_enter, name="guest_enter"),

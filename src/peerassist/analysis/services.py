@@ -43,6 +43,7 @@ from peerassist.analysis.models import (
 from peerassist.assists.live import events
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.versions import version_take
+from peerassist.core.access import MAX_ID
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import ProjectMember
 
@@ -75,7 +76,8 @@ def _clean_text(value: object, *, what: str, limit: int, required: bool = True) 
         return ""
     if not isinstance(value, str):
         raise Invalid(f"The {what} must be text.", code="invalid")
-    text = value.strip()
+    # NUL goes, as in notes: PostgreSQL cannot store it, and SQLite would keep it.
+    text = value.replace("\x00", "").strip()
     if required and not text:
         raise Invalid(f"Enter the {what}.", code="invalid")
     if len(text) > limit:
@@ -96,6 +98,8 @@ def _ids(values: object, *, what: str) -> list[int]:
             number = int(value)
         except ValueError:
             raise Invalid(f"Each of the {what} must be an id.", code="invalid") from None
+        if not 0 < number <= MAX_ID:  # the database cannot even look up a larger one
+            raise Invalid(f"Each of the {what} must be an id.", code="invalid")
         if number not in ids:
             ids.append(number)
     return ids

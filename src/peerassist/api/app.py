@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from peerassist.api.auth import actor_auth
 from peerassist.api.errors import install_error_handlers
+from peerassist.api.openapi import DocumentedAPI
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Peer Assist API",
     version="1",
     urls_namespace="api",
     auth=actor_auth,
     description=(
-        "Session-authenticated JSON API. Errors always have the shape "
-        '`{"detail": "...", "code": "..."}`. Unsafe methods need the CSRF token in '
-        "the `X-CSRFToken` header."
+        "JSON API for the browser session and for scripts. Scripts send a personal API "
+        "token (`Authorization: Bearer pa_...`, made on the API tokens page; read-only tokens "
+        "may only GET) and need no CSRF token. With the session cookie, unsafe methods need "
+        "the CSRF token in the `X-CSRFToken` header. Errors always have the shape "
+        '`{"detail": "...", "code": "..."}`.'
     ),
 )
 install_error_handlers(api)

@@ -19,7 +19,8 @@ from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
 from peerassist.api.auth import ApiRequest
-from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.api.openapi import LocalTime
+from peerassist.assists.access import AssistNeed, access_peer_assist, assist_can_plan
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.models import Status as AssistStatus
@@ -63,8 +64,8 @@ class PlanIn(Schema):
     venue: str = Field("", max_length=300)
     video_link: str = Field("", max_length=500)
     date: dt.date | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     bar_id: int | None = None
 
 
@@ -82,8 +83,8 @@ class PlanPatch(Schema):
     venue: str | None = Field(None, max_length=300)
     video_link: str | None = Field(None, max_length=500)
     date: dt.date | None = None
-    starts_at: dt.time | None = None
-    ends_at: dt.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     bar_id: int | None = None
 
 
@@ -110,8 +111,8 @@ class AssistOut(Schema):
     venue: str
     video_link: str
     date: dt.date | None
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     status: str
     total_minutes: int
     warnings: list[WarningOut]
@@ -171,7 +172,7 @@ class ParticipantOut(Schema):
     job_title: str
     experience: str
     kind: str
-    email: str
+    email: str = Field(description="Empty unless the asker is on the host team.")
     rsvp: str
     invited_at: dt.datetime | None
     invitation_sent_at: dt.datetime | None = Field(
@@ -283,8 +284,25 @@ def _agenda_out(assist: PeerAssist) -> dict[str, Any]:
     }
 
 
-def _participant_out(p: Participant) -> dict[str, Any]:
+def _participant_out(p: Participant, *, contact: bool = True) -> dict[str, Any]:
+    """One participant; ``contact=False`` (a visitor asking) keeps name, role and organisation
+    and leaves out e-mail, experience and the invitation's state."""
     guest = p.guest
+    if not contact:
+        return {
+            "id": p.pk,
+            "role": p.role,
+            "display_name": p.display_name,
+            "organisation_name": p.organisation_name,
+            "job_title": p.job_title,
+            "experience": "",
+            "kind": "guest" if guest else "colleague",
+            "email": "",
+            "rsvp": "",
+            "invited_at": None,
+            "invitation_sent_at": None,
+            "invitation_active": None,
+        }
     return {
         "id": p.pk,
         "role": p.role,
@@ -428,8 +446,11 @@ def agenda_move(
 @router.get("/{assist_id}/participants", response=list[ParticipantOut], summary="Who takes part")
 def participants_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
+    # Only the host team sees contact details; an invited visitor with an account sees
+    # who takes part (name, role, organisation), never their e-mail addresses.
+    contact = assist_can_plan(request.auth, assist)
     return [
-        _participant_out(p)
+        _participant_out(p, contact=contact)
         for p in assist.participants.select_related("user", "guest").order_by("id")
     ]
 

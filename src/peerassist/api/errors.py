@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from peerassist.core.errors import DATABASE_DOWN, DomainError, error_body
+from peerassist.api.auth import TokenRefused
+from peerassist.core.errors import DATABASE_DOWN, SERVER_ERROR, DomainError, error_body
+
+log = logging.getLogger("django.request")
 
 
 def _location(loc: list[Any]) -> str:
@@ -45,6 +50,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             status=401,
         )
 
+    @api.exception_handler(TokenRefused)
+    def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+        response = api.create_response(request, error_body(exc.detail, "token_invalid"), status=401)
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body("Not found.", "not_found"), status=404)
@@ -73,6 +84,36 @@ def install_error_handlers(api: NinjaAPI) -> None:
             ),
             status=400,
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("The request is too large. Send less at once.", "too_large"),
+            status=413,
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django answers these with 400 itself; so does the API, in its own shape.
+        return api.create_response(
+            request, error_body("The request could not be read.", "bad_request"), status=400
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, error_body(str(exc) or "You may not do this.", "forbidden"), status=403
+        )
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Ninja re-raises unknown errors, and Django would answer with the HTML 500 page.
+        # Log it like Django does, and answer in the documented shape.
+        log.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request}
+        )
+        return api.create_response(request, error_body(SERVER_ERROR, "server_error"), status=500)
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)

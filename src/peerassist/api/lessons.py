@@ -10,12 +10,14 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import User
 from peerassist.api.auth import ApiRequest, request_user, user_auth
+from peerassist.api.pagination import BoundedPagination
+from peerassist.core.access import MAX_ID
 from peerassist.core.errors import Invalid, NotFound
 from peerassist.lessons import insights as insights_mod
 from peerassist.lessons import services
@@ -120,7 +122,9 @@ class LessonIn(Schema):
     project_id: int | None = None
     organisation_id: int | None = None
     source_kind: str = Lesson.Source.DIRECT
-    source_id: int | None = None
+    source_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The theme, determinant, AAR, retrospect or log entry."
+    )
 
 
 class LessonPatch(Schema):
@@ -237,7 +241,7 @@ def _citations(values: list[str] | None) -> str | None:
 
 
 @router.get("/lessons", response=list[LessonOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def lessons_list(
     request: ApiRequest,
     status: str = "",
@@ -293,8 +297,10 @@ def lessons_create(request: ApiRequest, payload: LessonIn) -> Status[dict[str, A
         obj = services.lesson_source_object(actor, source_kind, source_id)
         draft = services.lesson_draft_from_source(source_kind, obj)
         project, assist_id, source_id = draft.project, draft.assist_id, draft.source_id
-    elif project_id is not None:
-        project = access_project(actor, project_id, need=ProjectNeed.EDIT)
+    else:
+        source_id = None  # a lesson written directly has no source to point at
+        if project_id is not None:
+            project = access_project(actor, project_id, need=ProjectNeed.EDIT)
     if project is None and organisation_id is None:
         orgs = sorted(actor_organisation_ids(actor))
         organisation_id = orgs[0] if orgs else None
@@ -461,7 +467,7 @@ def lessons_reviews(request: ApiRequest, lesson_id: int) -> list[dict[str, Any]]
 
 
 @router.get("/projects/{project_id}/lessons-log", response=list[LogEntryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def log_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
     project = access_project(request_user(request), project_id)
     return [_log_out(e) for e in project_log(project.pk)]

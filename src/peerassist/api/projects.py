@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from peerassist.api.auth import ApiRequest, request_user, user_auth
+from peerassist.api.pagination import BoundedPagination
 from peerassist.core.errors import NotFound
 from peerassist.projects import services
 from peerassist.projects.access import (
@@ -170,11 +171,16 @@ class MoveIn(Schema):
 
 
 class RelatedOut(Schema):
+    """The same item as /search/learning-needs/{id}/related gives."""
+
     kind: str
+    id: int
     title: str
     url: str
     excerpt: str
     reason: str
+    matched_terms: list[str]
+    similarity: float | None
 
 
 class EnablerOut(Schema):
@@ -299,7 +305,7 @@ def enablers_suggested(request: ApiRequest) -> list[Any]:
 
 
 @router.get("", response=list[ProjectOut], summary="Projects in your organisations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def projects_list(request: ApiRequest, filters: Query[ProjectFilter]) -> list[Project]:
     return project_list(actor=request_user(request), query=filters.q[:200])  # type: ignore[return-value]
 

@@ -3,11 +3,12 @@
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from peerassist.analysis.models import Action
 from peerassist.api.auth import ApiRequest, request_user, user_auth
+from peerassist.api.pagination import BoundedPagination
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.core.errors import Forbidden
 from peerassist.followup.access import visitor_for_share_back
@@ -169,7 +170,7 @@ class ActionQuery(Schema):
     auth=user_auth,
     summary="Actions across your organisations: mine, overdue, due soon, open or all",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def actions_index(request: ApiRequest, filters: Query[ActionQuery]) -> list[Action]:
     return action_list(  # type: ignore[return-value]
         actor=request.auth,

@@ -6,7 +6,9 @@ class AssistsConfig(AppConfig):
     label = "assists"
 
     def ready(self) -> None:
+        from peerassist.accounts.erasure import register_erasure
         from peerassist.accounts.guests import register_guest_landing
+        from peerassist.assists.erasure import participants_anonymise
         from peerassist.assists.planning.home import invitations_home_section
         from peerassist.assists.planning.views import guest_landing
         from peerassist.core.home import register_home_section
@@ -15,3 +17,5 @@ class AssistsConfig(AppConfig):
         register_guest_landing("peer_assist", guest_landing)
         # A colleague sees the invitations still waiting for their reply on the home page.
         register_home_section(invitations_home_section)
+        # An erased person's places on participant lists lose their name.
+        register_erasure(participants_anonymise)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "peerassist.core",
+    "peerassist.audit",
     "peerassist.accounts",
     "peerassist.projects",
     "peerassist.assists",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peerassist.accounts.middleware.ActorMiddleware",
+    "peerassist.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -210,7 +212,15 @@ LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out person waits 15 minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account and address (the limit above), and per account from any addresses (this many):
+# accounts/lockout.py.
+AXES_LOCKOUT_PARAMETERS: list[Any] = [["username", "ip_address"], "username"]
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "peerassist.accounts.lockout.AccountLockoutHandler"
+# The client's address is the connection's: the server (`peerassist serve`) rewrites it from
+# X-Forwarded-For only when the connection comes from one of these proxies (comma-separated
+# addresses or networks); empty trusts no forwarded header at all.
+TRUSTED_PROXIES = env_list("PEERASSIST_TRUSTED_PROXIES", "")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

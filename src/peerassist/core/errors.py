@@ -6,6 +6,10 @@ pages and the WebSocket consumer each turn them into their own shape (``{"detail
 
 from __future__ import annotations
 
+SERVER_ERROR = (
+    "Something went wrong on our side and nothing was saved. Try again; if it keeps "
+    "happening, tell your Peer Assist administrator the time it happened."
+)
 DATABASE_DOWN = (
     "The database is not answering just now. Nothing was saved; try again in a "
     "moment (the live board keeps your notes and retries by itself)."

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from peerassist.core.errors import SERVER_ERROR
 from peerassist.core.health import channel_layer_ok, database_ok
 
 DATABASE_CHECK_SECONDS = 1.5  # /healthz: slower than this, and the database counts as down
@@ -47,6 +48,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's documented error shape, even for a failure outside its own handlers.
+        return JsonResponse({"detail": SERVER_ERROR, "code": "server_error"}, status=500)
     return render(request, "core/500.html", status=500)
 
 

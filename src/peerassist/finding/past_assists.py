@@ -16,10 +16,10 @@ from peerassist.projects.models import LearningNeed
 from peerassist.projects.related import RelatedItem, search_terms
 
 
-def _reason(text: str, terms: list[str]) -> tuple[str, int]:
+def _reason(text: str, terms: list[str]) -> tuple[str, tuple[str, ...]]:
     lower = text.lower()
-    hits = [t for t in terms if t in lower]
-    return "Mentions " + ", ".join(f"“{t}”" for t in hits), len(hits)
+    hits = tuple(t for t in terms if t in lower)
+    return "Mentions " + ", ".join(f"“{t}”" for t in hits), hits
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -54,7 +54,9 @@ def find_in_peer_assists(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
                 url=reverse("assists:detail", args=[assist.pk]),
                 excerpt=_excerpt(assist.purpose),
                 reason=reason,
-                score=hits + 0.5,
+                score=len(hits) + 0.5,
+                id=assist.pk,
+                matched_terms=hits,
             )
         )
     notes = (
@@ -75,7 +77,9 @@ def find_in_peer_assists(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
                 url=reverse("assists:detail", args=[note.assist_id]),
                 excerpt=_excerpt(note.text),
                 reason=reason,
-                score=hits,
+                score=len(hits),
+                id=note.pk,
+                matched_terms=hits,
             )
         )
     return items

@@ -181,6 +181,9 @@ def lessons_finder(actor: Actor, need: LearningNeed) -> list[RelatedItem]:
             excerpt=match.excerpt,
             reason=match.reason,
             score=match.score,
+            id=match.object_id,
+            matched_terms=match.matched_terms,
+            similarity=match.similarity,
         )
         # The panel sits on the BAR and planning pages: never hold them up for the model.
         for match in related_lessons(actor, need_text(need), wait_for_model=False)

@@ -25,6 +25,7 @@ from peerassist.analysis.models import Action
 from peerassist.assists.models import Participant
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
+from peerassist.core.export_text import export_text
 from peerassist.projects.models import ProjectMember
 
 DUE_SOON_DAYS = 7
@@ -160,12 +161,14 @@ def actions_ics(actions: list[Action], *, name: str) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", action.due_date)
         event.add("dtend", action.due_date + timedelta(days=1))
-        event.add("summary", f"Action due: {_one_line(action.text, 120)}")
+        event.add("summary", export_text(f"Action due: {_one_line(action.text, 120)}"))
         event.add(
             "description",
-            f"{action.text}\n\nProject: {action.project.title}\n"
-            f"Status: {action.get_status_display()}\n"
-            f"Owner: {action.owner.full_name if action.owner else 'No owner yet'}",
+            export_text(
+                f"{action.text}\n\nProject: {action.project.title}\n"
+                f"Status: {action.get_status_display()}\n"
+                f"Owner: {action.owner.full_name if action.owner else 'No owner yet'}"
+            ),
         )
         event.add("url", settings.SITE_URL + reverse("followup:actions") + f"#action-{action.pk}")
         event.add("status", "CANCELLED" if action.status == Action.Status.DROPPED else "CONFIRMED")

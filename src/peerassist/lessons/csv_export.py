@@ -8,11 +8,15 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from peerassist.audit.record import audit_record
+from peerassist.core.export_text import export_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Control characters go; text a spreadsheet would run as a formula gets an apostrophe."""
+    value = export_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -26,6 +30,7 @@ class _Echo:
 def csv_response(
     filename: str, header: list[str], rows: Iterable[list[Any]]
 ) -> StreamingHttpResponse:
+    audit_record(kind="export", object_type="file", object_label=filename)
     writer = csv.writer(_Echo())
 
     def stream() -> Iterable[str]:

@@ -25,6 +25,9 @@ class RelatedItem:
     excerpt: str
     reason: str  # why it matched, in words, e.g. 'Mentions "protect", "diaries"'
     score: float = 0.0
+    id: int = 0  # the peer assist's, note's or lesson's own id
+    matched_terms: tuple[str, ...] = ()
+    similarity: float | None = None  # cosine similarity, where a vector ranking found it
 
 
 RelatedFinder = Callable[[Actor, LearningNeed], list[RelatedItem]]

@@ -17,6 +17,7 @@ from django.template import Context, Engine
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from peerassist.core.export_text import export_text
 from peerassist.reports.presenters import SessionReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +30,9 @@ MD_LINE_START = re.compile(r"^(\d*)([#+\-=]|(?<=\d)[.)])")
 
 
 def cell_safe(value: Any) -> Any:
-    """The value, with text that a spreadsheet would run as a formula made inert."""
+    """The value, without control characters, and text a spreadsheet would run as a formula
+    made inert."""
+    value = export_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -126,7 +129,7 @@ def md(text: str) -> str:
     """User text made literal in Markdown: special characters escaped, lines kept apart."""
     lines = [
         MD_LINE_START.sub(r"\1\\\2", MD_INLINE.sub(r"\\\1", line.strip()))
-        for line in str(text).splitlines()
+        for line in export_text(str(text)).splitlines()
     ]
     return "  \n".join(line for line in lines if line)
 

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from peerassist.assists.models import PeerAssist
+from peerassist.audit.record import audit_record
 from peerassist.core.decorators import domain_errors
 from peerassist.reports.access import access_report, report_shows_host_view
 from peerassist.reports.exports import TABLES, report_csv, report_markdown, report_xlsx
@@ -41,8 +42,14 @@ def report_view(view: Callable[..., HttpResponse]) -> View:
 
 
 def _download(
-    content: bytes | str, content_type: str, report: SessionReport, ext: str
+    content: bytes | str, content_type: str, report: SessionReport, ext: str, assist: PeerAssist
 ) -> HttpResponse:
+    audit_record(
+        kind="export",
+        obj=assist,
+        organisation_id=assist.organisation_id,
+        changes={"format": (None, ext)},
+    )
     response = HttpResponse(content, content_type=content_type)
     name = slugify(report.title)[:60] or "peer-assist"
     response["Content-Disposition"] = f'attachment; filename="{name}-report.{ext}"'
@@ -65,21 +72,21 @@ def report_page(request: HttpRequest, assist: PeerAssist, report: SessionReport)
 def report_pdf_download(
     request: HttpRequest, assist: PeerAssist, report: SessionReport
 ) -> HttpResponse:
-    return _download(report_pdf(report), "application/pdf", report, "pdf")
+    return _download(report_pdf(report), "application/pdf", report, "pdf", assist)
 
 
 @report_view
 def report_markdown_download(
     request: HttpRequest, assist: PeerAssist, report: SessionReport
 ) -> HttpResponse:
-    return _download(report_markdown(report), "text/markdown; charset=utf-8", report, "md")
+    return _download(report_markdown(report), "text/markdown; charset=utf-8", report, "md", assist)
 
 
 @report_view
 def report_xlsx_download(
     request: HttpRequest, assist: PeerAssist, report: SessionReport
 ) -> HttpResponse:
-    return _download(report_xlsx(report), XLSX, report, "xlsx")
+    return _download(report_xlsx(report), XLSX, report, "xlsx", assist)
 
 
 @report_view
@@ -88,7 +95,9 @@ def report_csv_download(
 ) -> HttpResponse:
     if table not in TABLES:
         raise Http404("No such table.")
-    response = _download(report_csv(report, table), "text/csv; charset=utf-8", report, "csv")
+    response = _download(
+        report_csv(report, table), "text/csv; charset=utf-8", report, "csv", assist
+    )
     name = slugify(report.title)[:60] or "peer-assist"
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
     return response

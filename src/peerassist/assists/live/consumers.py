@@ -25,7 +25,10 @@ from peerassist.assists.live.push import VersionOrder, event_text
 from peerassist.assists.live.selectors import presence_state
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.participants import participant_of
+from peerassist.audit.context import actor_fields, audit_context_set
+from peerassist.audit.models import Channel
 from peerassist.core.broadcast import assist_group
+from peerassist.core.disconnect import CLOSE_ACCESS_CHANGED, person_group, session_group
 from peerassist.core.errors import DomainError
 
 CLOSE_NOT_FOUND = 4404
@@ -42,6 +45,9 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     order: VersionOrder | None = None  # from the hello on
     give_up_timer: asyncio.TimerHandle | None = None
     give_up_sending: asyncio.Future[None] | None = None
+    # The person's and the browser session's groups: access.ended arrives through them.
+    access_groups: tuple[str, ...] = ()
+    cut_off = False
 
     async def connect(self) -> None:
         found = await database_sync_to_async(self._authorize)()
@@ -51,7 +57,11 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         assert self.assist is not None
+        self._audit_as_socket()  # this socket's task: every later write is from the socket
         self.group = assist_group(self.assist.pk)
+        self.access_groups = self._access_groups()
+        for group in self.access_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         hello = await database_sync_to_async(self._join)()
@@ -68,6 +78,23 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         self.actor = actor
         self.participant = participant_of(actor, self.assist)
         return True
+
+    def _audit_as_socket(self) -> None:
+        client = self.scope.get("client") or (None, None)
+        audit_context_set(
+            channel=Channel.SOCKET, ip_address=client[0], token_id=None, **actor_fields(self.actor)
+        )
+
+    def _access_groups(self) -> tuple[str, ...]:
+        groups = []
+        if isinstance(self.actor, User):
+            groups.append(person_group(user_id=self.actor.pk))
+        elif self.actor is not None:
+            groups.append(person_group(guest_id=self.actor.pk))
+        session = self.scope.get("session")
+        if session is not None and session.session_key:
+            groups.append(session_group(session.session_key))
+        return tuple(groups)
 
     def _actor(self) -> Actor | None:
         user = self.scope.get("user")
@@ -99,6 +126,8 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.give_up_timer is not None:
             self.give_up_timer.cancel()
+        for group in self.access_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
         if self.group is None or self.assist is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -109,6 +138,8 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     # --- client → server ------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.cut_off:
+            return
         if text_data is None:
             await self._error("bad_frame", "Send JSON text frames, not binary ones.")
             return
@@ -172,8 +203,23 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             return
         await super().dispatch(message)
 
+    async def access_ended(self, message: dict[str, Any]) -> None:
+        """The person's access changed (core/disconnect.py): send nothing more, and close.
+
+        The board reconnects, and ``access_peer_assist`` decides whether it may come back.
+        """
+        wanted = message.get("assist_id")
+        if wanted is not None and (self.assist is None or wanted != self.assist.pk):
+            return
+        self.cut_off = True
+        if self.order is not None:
+            self.order.give_up()  # held events are dropped, not sent
+        await self.close(code=CLOSE_ACCESS_CHANGED)
+
     async def assist_event(self, message: dict[str, Any]) -> None:
         """One event from ``broadcast_on_commit``, shaped for this viewer, in version order."""
+        if self.cut_off:
+            return
         version = message["event"].get("version")
         if self.order is None or not isinstance(version, int):
             await self.send(text_data=event_text(message, self.participant))
@@ -195,6 +241,6 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     async def assist_give_up(self, message: dict[str, Any]) -> None:
         """The versions before the held events are not coming: send what is held, in order."""
         self.give_up_timer = None
-        if self.order is not None:
+        if self.order is not None and not self.cut_off:
             for ready in self.order.give_up():
                 await self.send(text_data=event_text(ready, self.participant))

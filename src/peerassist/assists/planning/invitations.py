@@ -31,6 +31,7 @@ from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import Participant, PeerAssist, Status
 from peerassist.assists.planning.services import participant_get
 from peerassist.core.errors import Conflict, Invalid
+from peerassist.core.export_text import export_text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def assist_ics(assist: PeerAssist, participant: Participant | None = None) -> by
     event = Event()
     event.add("uid", f"peer-assist-{assist.pk}@{_host()}")
     name = assist_subject_title(assist)
-    event.add("summary", f"Peer assist: {name}" if name else "Peer assist")
+    event.add("summary", export_text(f"Peer assist: {name}" if name else "Peer assist"))
     event.add("dtstamp", timezone.now())
     start, end = _span(assist)
     if start is not None and end is not None:
@@ -81,18 +82,18 @@ def assist_ics(assist: PeerAssist, participant: Participant | None = None) -> by
         event.add("dtend", end)
     location = assist.venue or assist.video_link
     if location:
-        event["location"] = vText(location)
+        event["location"] = vText(export_text(location))
     description = assist.purpose or ""
     if participant is not None:
         description = f"{description}\n\nYour invitation: {invitation_link(participant)}".strip()
-    event.add("description", description)
+    event.add("description", export_text(description))
     event.add("sequence", assist.status_changes.count())
     organizer = vCalAddress(f"mailto:{_from_address()}")
     organizer.params["cn"] = vText(assist.organisation.name)
     event["organizer"] = organizer
     if participant is not None:
         attendee = vCalAddress(f"mailto:{participant_email(participant)}")
-        attendee.params["cn"] = vText(participant.display_name)
+        attendee.params["cn"] = vText(export_text(participant.display_name))
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=False)

@@ -23,6 +23,7 @@ from peerassist.accounts.models import Membership, User
 from peerassist.accounts.services import guest_accept, guest_invite, guest_revoke
 from peerassist.assists.access import GUEST_SCOPE
 from peerassist.assists.models import Attachment, Participant, PeerAssist, Status
+from peerassist.core.disconnect import disconnect_person_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import BeforeActionReview, Project
 
@@ -267,10 +268,13 @@ def participant_remove(*, assist: PeerAssist, participant_id: int) -> None:
             "on the list. Revoke their invitation instead.",
             code="has_notes",
         )
-    guest = participant.guest
+    guest, user_id = participant.guest, participant.user_id
     participant.delete()
     if guest is not None:
         guest_revoke(guest=guest)
+    elif user_id is not None:
+        # Their sockets on this peer assist reconnect, and come back only if they still may.
+        disconnect_person_on_commit(user_id=user_id, assist_id=assist.pk)
 
 
 REPLIES = {Participant.Rsvp.ACCEPTED, Participant.Rsvp.DECLINED, Participant.Rsvp.TENTATIVE}
