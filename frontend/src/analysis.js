@@ -1,6 +1,8 @@
-// The analysis page, enhanced: drag notes between themes, refresh live when others change
-// things, and filter the CFIR construct list. Every action also works without this module
-// (the "Move to theme…" forms and plain checkboxes), so it only adds speed.
+// The analysis page, enhanced: the affinity wall (analysis/affinity.js), live refresh when
+// others change things, and the CFIR construct list's filter. Every action also works without
+// this module (the "Move selected notes to" form and plain checkboxes), so it only adds speed.
+
+import { createWall } from "./analysis/affinity.js";
 
 const LIVE_TYPES = /^(theme\.|note\.|voting\.|determinant\.|action\.)/;
 const SECTIONS = ["analysis-board", "voting", "determinants", "actions", "suggestions"];
@@ -17,13 +19,16 @@ function announce(root, text) {
 
 // --- refresh ---------------------------------------------------------------------------------
 
-async function refresh(root) {
+// Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones
+// ticked when the answer arrives) stay ticked, and focus stays where it was.
+async function refresh(root, keep = null) {
   const response = await fetch(window.location.pathname, {
     headers: { "X-Requested-With": "fetch" },
     credentials: "same-origin",
   });
   if (!response.ok) return;
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const ticked = keep || wall?.selectedIds() || new Set();
   const active = document.activeElement;
   for (const id of SECTIONS) {
     const current = document.getElementById(id);
@@ -32,10 +37,20 @@ async function refresh(root) {
     // Never pull a form out from under someone who is typing in it.
     if (active && active !== document.body && current.contains(active) && active.matches("input[type=text], input:not([type]), textarea")) continue;
     const focusedId = active && current.contains(active) ? active.id : null;
+    // Keep what someone has typed but not yet sent (a new theme's title, say).
+    for (const field of current.querySelectorAll("input[id]:not([type=hidden]):not([type=checkbox]), textarea[id]")) {
+      const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
+      if (twin && field.value !== field.defaultValue) twin.value = field.value;
+    }
+    // Keep open whatever "Change this theme" panels were open.
+    for (const details of current.querySelectorAll("details[open]")) {
+      const owner = details.parentElement?.closest("[id]");
+      if (owner) fresh.querySelector(`#${CSS.escape(owner.id)} details`)?.setAttribute("open", "");
+    }
     current.replaceWith(fresh);
     if (focusedId) document.getElementById(focusedId)?.focus();
   }
-  enableDragging(root);
+  wall?.prepare(ticked);
 }
 
 function scheduler(root) {
@@ -46,56 +61,17 @@ function scheduler(root) {
   };
 }
 
-// --- drag and drop ---------------------------------------------------------------------------
-
-async function place(root, noteId, themeId) {
-  const response = await fetch(`${root.dataset.apiBase}/placements`, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-    body: JSON.stringify({ note_ids: [Number(noteId)], theme_id: themeId === "ungrouped" ? null : Number(themeId) }),
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    announce(root, body.detail || "That move did not work. Use “Move to theme…” instead.");
-    return;
-  }
-  announce(root, "Note moved.");
-  await refresh(root);
-}
-
-function enableDragging(root) {
-  if (root.dataset.canEdit !== "true") return;
-  for (const note of root.querySelectorAll(".pa-an-note[data-note-id]")) {
-    note.draggable = true;
-    note.addEventListener("dragstart", (event) => {
-      event.dataTransfer.setData("text/plain", note.dataset.noteId);
-      event.dataTransfer.effectAllowed = "move";
-      note.classList.add("pa-an-note--dragging");
-    });
-    note.addEventListener("dragend", () => note.classList.remove("pa-an-note--dragging"));
-  }
-  for (const list of root.querySelectorAll("[data-drop-theme]")) {
-    list.addEventListener("dragover", (event) => {
-      event.preventDefault();
-      list.classList.add("pa-an-notes--over");
-    });
-    list.addEventListener("dragleave", () => list.classList.remove("pa-an-notes--over"));
-    list.addEventListener("drop", (event) => {
-      event.preventDefault();
-      list.classList.remove("pa-an-notes--over");
-      const noteId = event.dataTransfer.getData("text/plain");
-      if (noteId) place(root, noteId, list.dataset.dropTheme).catch(() => {});
-    });
-  }
-}
+let wall = null;
 
 // --- live updates ----------------------------------------------------------------------------
 
 function connect(root, onChange, delay = 500) {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${window.location.host}/ws/assists/${root.dataset.assistId}/`);
-  let version = Number(document.getElementById("analysis-board")?.dataset.version || 0);
+  // The version the page shows: a refresh (one's own move, say) already brought changes up
+  // to the fresh board's version, so their events need no second refresh.
+  const shown = () => Number(document.getElementById("analysis-board")?.dataset.version || 0);
+  let version = shown();
   socket.addEventListener("open", () => { delay = 500; });
   socket.addEventListener("message", (message) => {
     let event;
@@ -105,6 +81,7 @@ function connect(root, onChange, delay = 500) {
       version = event.version;
       return;
     }
+    version = Math.max(version, shown());
     if (typeof event.version === "number" && event.version <= version) return;
     if (typeof event.version === "number") version = event.version;
     if (LIVE_TYPES.test(event.type || "")) {
@@ -145,6 +122,10 @@ document.addEventListener("DOMContentLoaded", () => {
   enableFilter();
   const root = document.querySelector(".pa-analysis");
   if (!root) return;
-  enableDragging(root);
+  wall = createWall(root, {
+    refresh: (keep) => refresh(root, keep),
+    announce: (text) => announce(root, text),
+  });
+  wall.prepare();
   if ("WebSocket" in window) connect(root, scheduler(root));
 });

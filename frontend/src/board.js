@@ -127,7 +127,9 @@ const state = {
   version: 0,
   notes: new Map(), // id -> note as the server shaped it for me
   withheld: new Set(), // ids of notes hidden from me under private writing
-  deleted: new Set(), // ids of notes known to be deleted
+  // id -> version of notes gone from my view. A deleted note never comes back, but a hidden
+  // or held one reaches me as "gone" too, and returns with a newer version when it is shown.
+  deleted: new Map(),
   resyncAgain: null,
   withheldNeeds: new Map(), // withheld note id -> its column, so columns can count them
   editingMode: "edit",
@@ -317,6 +319,7 @@ function handleEvent(event) {
       board.controls = event.controls;
       if (privateBefore !== event.controls.private_writing) {
         if (!event.controls.private_writing) announce("The facilitator has revealed everybody's notes.");
+        else announce("Private writing is on: notes written from now on are seen only by their writer and the facilitator.");
         resync(true);
       } else {
         resync();
@@ -348,7 +351,7 @@ function applyNote(note, { quiet = true, created = false } = {}) {
   state.withheld.delete(note.id);
   state.withheldNeeds.delete(note.id);
   if (note.deleted) {
-    state.deleted.add(note.id);
+    state.deleted.set(note.id, Math.max(note.version, state.deleted.get(note.id) ?? 0));
     state.notes.delete(note.id);
     state.cards.get(note.id)?.remove();
     state.cards.delete(note.id);
@@ -362,7 +365,10 @@ function applyNote(note, { quiet = true, created = false } = {}) {
     state.withheldNeeds.set(note.id, note.learning_need_id ?? null);
     return;
   }
-  if (state.deleted.has(note.id)) return; // deletion is final; this copy is older
+  if (state.deleted.has(note.id)) {
+    if (note.version <= state.deleted.get(note.id)) return; // an older copy than its going
+    state.deleted.delete(note.id); // shown again (a hidden or held note released)
+  }
   const known = state.notes.get(note.id);
   if (known && note.version < known.version) return; // an older copy of what is shown
   const isNew = !known;
@@ -646,10 +652,14 @@ function columnList(needId) {
   return column.querySelector(".pa-column__notes");
 }
 
+// On an anonymous note the server keeps a name only for the people on it; say so to them,
+// so nobody believes everyone can see it is theirs.
+const SEEN_AS_ANONYMOUS = " (you — others see “Anonymous”)";
+
 function personLine(note) {
   const parts = [];
-  if (note.spoken_by) parts.push(`Said by ${note.spoken_by.name} (${note.spoken_by.label})`);
-  else if (note.author) parts.push(`By ${note.author.name} (${note.author.label})`);
+  if (note.spoken_by) parts.push(`Said by ${note.spoken_by.name} (${note.spoken_by.label})${note.anonymous && note.spoken_by_me ? SEEN_AS_ANONYMOUS : ""}`);
+  else if (note.author) parts.push(`By ${note.author.name} (${note.author.label})${note.anonymous && note.mine ? SEEN_AS_ANONYMOUS : ""}`);
   else parts.push(note.mine ? "By you, shown to others without your name" : "Anonymous");
   if (note.captured_by && note.spoken_by) parts.push(`noted by ${note.captured_by.name}`);
   if (note.spoken_by) parts.push(note.speaker_confirmed ? "confirmed by the speaker" : "not yet confirmed");
@@ -668,7 +678,15 @@ function renderCard(note) {
       class: `pa-note pa-note--${note.kind}${note.hidden ? " pa-note--hidden" : ""}${spotlighted ? " pa-note--spotlight" : ""}`,
       "data-note-id": note.id,
     },
-    el("p", { class: "pa-note__kind", text: KIND_LABELS[note.kind] + (note.hidden ? " (hidden from others)" : "") }),
+    el("p", { class: "pa-note__kind", text: KIND_LABELS[note.kind] + (note.held ? "" : note.hidden ? " (hidden from others)" : "") }),
+    note.held
+      ? el("p", {
+          class: "pa-note__held nhsuk-body-s",
+          text: me.is_facilitator
+            ? "Held: its writer says it is safe, but it may name a patient. Release it, or edit it out."
+            : "Held: the facilitator checks it for patient details before anybody else sees it.",
+        })
+      : null,
     editing ? editForm(note) : el("p", { class: "pa-note__text pa-break-words pa-pre-line", text: note.text }),
     el("p", { class: "pa-note__by nhsuk-body-s", text: personLine(note) }),
     editing
@@ -680,7 +698,7 @@ function renderCard(note) {
           canEdit ? noteButton("Delete", "delete", note) : null,
           note.spoken_by_me && !note.speaker_confirmed ? noteButton("Confirm", "confirm", note) : null,
           note.spoken_by_me && me.can_write ? noteButton("Correct", "correct", note) : null,
-          me.is_facilitator ? noteButton(note.hidden ? "Show" : "Hide", "hide", note) : null,
+          me.is_facilitator ? noteButton(note.held ? "Release" : note.hidden ? "Show" : "Hide", "hide", note) : null,
           me.is_facilitator ? noteButton(spotlighted ? "Leave spotlight" : "Spotlight", "spotlight", note) : null,
         ),
   );

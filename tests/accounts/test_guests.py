@@ -79,3 +79,20 @@ def test_revoking_ends_a_guest_session_already_open(client: Client, guest: Guest
     response = client.get(f"/assists/{guest.scope_id}/")
     assert response.status_code in {302, 404}
     assert GUEST_SESSION_KEY not in client.session
+
+
+def test_a_guest_signs_out_from_the_header_on_a_shared_computer(
+    client: Client, guest: Guest
+) -> None:
+    """Every page a guest sees offers "Sign out"; it ends the guest session, so the next
+    person at the computer is nobody, and the page says how to come back."""
+    client.get(f"/accounts/guest/{guest_token(guest)}/")
+    page = client.get(f"/assists/{guest.scope_id}/").content.decode()
+    assert "Vera Visitor (guest)" in page
+    assert 'action="/accounts/sign-out/"' in page and ">Sign out</button>" in page
+    response = client.post("/accounts/sign-out/", follow=True)
+    assert GUEST_SESSION_KEY not in client.session
+    text = response.content.decode()
+    assert "You have signed out" in text
+    assert "link in your invitation" in text
+    assert client.get(f"/assists/{guest.scope_id}/").status_code in {302, 404}

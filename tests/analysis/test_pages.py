@@ -29,7 +29,8 @@ def _url(an: Analysis, rest: str = "") -> str:
 
 
 def test_host_groups_notes_with_the_move_form(an: Analysis) -> None:
-    """ "Make theme" with ticked notes, then "Move to theme…" on another note: no JS needed."""
+    """ "Make theme" with ticked notes, then "Move selected notes to" another note: no JS
+    needed."""
     host = _client(an.host)
     response = host.post(
         _url(an, "themes/"), {"title": "Protected time", "note_ids": [an.notes[0].pk]}
@@ -44,7 +45,7 @@ def test_host_groups_notes_with_the_move_form(an: Analysis) -> None:
     page = host.get(_url(an)).content.decode()
     assert "Protected time" in page
     assert "Ungrouped notes (4)" in page
-    assert "Move to theme…" in page
+    assert "Move selected notes to" in page
 
 
 def test_empty_theme_title_shows_an_error_summary(an: Analysis) -> None:
@@ -61,7 +62,8 @@ def test_visitor_page_is_read_only(an: Analysis) -> None:
     visitor = _client(guest=an.visitor)
     page = visitor.get(_url(an)).content.decode()
     assert an.notes[0].text.replace("'", "&#x27;") in page
-    assert "Move to theme…" not in page
+    assert "Move selected notes to" not in page
+    assert 'name="note_ids"' not in page
     assert "Suggest themes" not in page
     assert "visitors can watch" in page
     response = visitor.post(_url(an, "themes/"), {"title": "Mine"})
@@ -75,7 +77,7 @@ def test_other_organisation_gets_404_on_every_analysis_url(an: Analysis, outside
     client = _client(outsider)
     for path in ["", "board/", "code/", "actions/new/"]:
         assert client.get(_url(an, path)).status_code == 404, path
-    for path in ["themes/", "move/", "suggestions/", "voting/"]:
+    for path in ["themes/", "move/", "merge/", "suggestions/", "voting/"]:
         assert client.post(_url(an, path), {"title": "x"}).status_code == 404, path
 
 

@@ -66,7 +66,16 @@ def test_votes_stay_hidden_until_voting_closes_then_themes_are_ranked(
     assert fac.post(an.path("/voting/close")).status_code == 200
     state = api.get(an.path()).json()
     ranks = {t["id"]: (t["total_dots"], t["rank"]) for t in state["themes"]}
-    assert ranks == {t2: (3, 1), t3: (2, 2), t1: (0, 3)}
+    assert ranks == {t2: (3, 1), t3: (2, 2), t1: (0, None)}
+    # The page lists the unvoted theme (made first) last, without a rank.
+    from django.test import Client
+
+    page = Client()
+    page.force_login(an.host)
+    html = page.get(f"/analysis/assists/{an.assist.pk}/analysis/").content.decode()
+    html = html[html.index('class="pa-an-themes"') :]
+    assert html.index("Theme 1") < html.index("Theme 2") < html.index("Theme 0")
+    assert "(0 notes, no dots)" in html
 
 
 @pytest.mark.django_db
@@ -172,3 +181,26 @@ def test_budget_holds_when_one_voter_sends_many_requests_at_once(org, other_org)
         thread.join(timeout=120)
     assert sorted(outcomes) == ["ok"] * 3 + ["over_budget"] * 5
     assert sum(Vote.objects.values_list("dots", flat=True)) == 3
+
+
+@pytest.mark.django_db
+def test_open_voting_uses_the_dots_typed_beside_it_without_saving_first(
+    api: ApiClient, an: Analysis
+) -> None:
+    """The facilitator types 7 and 3 and presses "Open voting": voting opens with 7 and 3.
+    A bad number opens nothing and says what to fix."""
+    from django.test import Client
+
+    from peerassist.analysis.models import AnalysisSettings
+
+    _themes(api, an, 1)
+    page = Client()
+    page.force_login(an.facilitator)
+    url = f"/analysis/assists/{an.assist.pk}/analysis/voting/"
+    bad = page.post(url, {"step": "open", "budget": "lots", "max_per_theme": "3"})
+    assert bad.status_code == 400
+    assert "The number of dots per person must be a whole number." in bad.content.decode()
+    assert not AnalysisSettings.objects.filter(voting=AnalysisSettings.Voting.OPEN).exists()
+    assert page.post(url, {"step": "open", "budget": "7", "max_per_theme": "3"}).status_code == 302
+    settings = AnalysisSettings.objects.get(assist=an.assist)
+    assert (settings.voting, settings.vote_budget, settings.max_per_theme) == ("open", 7, 3)

@@ -47,15 +47,15 @@ def test_host_groups_votes_codes_and_acts(new_page: Callable[..., Any], assist_i
     assert_accessible(host, "analysis page")
     host.screenshot(path="/tmp/shots/analysis-page.png", full_page=True)
 
-    # Keyboard: choose "Move to theme…" for an ungrouped note and press the Move button.
+    # Keyboard: tick an ungrouped note, choose "Move selected notes to" and press Move.
     ungrouped = host.locator("#ungrouped .pa-an-note").first
     text = ungrouped.locator("label").first.inner_text().removeprefix("Select note: ").strip()
-    select = ungrouped.locator("select")
-    select.focus()
-    select.select_option(label="Protecting nurses' time")
-    host.keyboard.press("Tab")
-    host.keyboard.press("Enter")
-    expect(host.locator(".pa-message")).to_contain_text("Moved to Protecting nurses' time")
+    ungrouped.locator("input").check()
+    host.get_by_label("Move selected notes to").select_option(label="Protecting nurses' time")
+    host.get_by_role("button", name="Move selected").click()
+    expect(host.locator("[data-live-status]")).to_contain_text(
+        "1 note moved to “Protecting nurses' time”"
+    )
     theme = host.locator(".pa-an-theme", has_text="Protecting nurses' time")
     expect(theme.locator(".pa-an-note", has_text=text)).to_have_count(1)
 
@@ -119,6 +119,7 @@ def test_visitor_watches_read_only_at_320px(new_page: Callable[..., Any], assist
     expect(visitor.locator(".nhsuk-inset-text")).to_contain_text("visitors can watch")
     expect(visitor.locator(".pa-an-note").first).to_be_visible()
     expect(visitor.locator("select[name=theme]")).to_have_count(0)
+    expect(visitor.locator("input[name=note_ids]")).to_have_count(0)
     expect(visitor.get_by_role("button", name="Suggest themes")).to_have_count(0)
     expect(visitor.get_by_role("button", name="Make theme")).to_have_count(0)
     assert visitor.locator(".pa-an-note[draggable=true]").count() == 0

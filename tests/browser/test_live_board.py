@@ -323,3 +323,51 @@ def test_a_failed_catch_up_is_tried_again_without_waiting_for_an_event(
             break
         page.wait_for_timeout(200)
     assert seen == {"aborted": 1, "answered": 1}
+
+
+def test_the_author_of_an_anonymous_note_is_told_others_see_anonymous(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """In anonymous mode the author still sees her name on her note, with the sign that
+    nobody else does; the visitor sees "Anonymous"."""
+    facilitator = open_board(new_page, FACILITATOR, assist_id)
+    set_phase(facilitator, assist_id, "ask")
+    anonymous = call(
+        facilitator, "PATCH", f"/api/v1/assists/{assist_id}/controls", {"anonymous": True}
+    )
+    assert anonymous["status"] == 200, anonymous
+    try:
+        host = open_board(new_page, HOST_LEAD, assist_id)
+        visitor = open_board(new_page, VISITOR, assist_id)
+        text = f"Say no to extra clinics until the pilot ends {tag(6)}"
+        add_note(host, text)
+        mine = host.locator(".pa-note", has_text=text).locator(".pa-note__by")
+        expect(mine).to_contain_text("(you — others see “Anonymous”)")
+        expect(visitor.locator(".pa-note", has_text=text).locator(".pa-note__by")).to_have_text(
+            "Anonymous"
+        )
+    finally:
+        call(facilitator, "PATCH", f"/api/v1/assists/{assist_id}/controls", {"anonymous": False})
+
+
+def test_a_note_called_safe_is_held_until_the_facilitator_releases_it(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """The writer's "It is safe" holds the note: she sees it held, the facilitator sees it
+    flagged with "Release", the visitor sees nothing until it is released."""
+    facilitator = open_board(new_page, FACILITATOR, assist_id)
+    set_phase(facilitator, assist_id, "ask")
+    host = open_board(new_page, HOST_LEAD, assist_id)
+    visitor = open_board(new_page, VISITOR, assist_id)
+    text = f"Ward 9 patient 943 476 5919 went home early {tag(5)}"
+    add_note(host, text)
+    host.get_by_role("button", name="It is safe: send it to the facilitator to check").click()
+    mine = host.locator(".pa-note", has_text=text)
+    expect(mine.locator(".pa-note__held")).to_contain_text("the facilitator checks it")
+    flagged = facilitator.locator(".pa-note", has_text=text)
+    expect(flagged.locator(".pa-note__held")).to_contain_text("it may name a patient")
+    assert_accessible(facilitator, "board with a held note")
+    expect(visitor.locator(".pa-note", has_text=text)).to_have_count(0)
+    flagged.get_by_role("button", name="Release").click()
+    expect(visitor.locator(".pa-note", has_text=text)).to_have_count(1)
+    expect(mine.locator(".pa-note__held")).to_have_count(0)

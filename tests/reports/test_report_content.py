@@ -201,3 +201,18 @@ def test_pdf_is_rendered_again_when_the_content_changes(client, session: Session
         p.extract_text() for p in PdfReader(io.BytesIO(_page(client, session, "report.pdf"))).pages
     )
     assert "A brand new point about pharmacy rotas" in " ".join(text.split())
+
+
+def test_unvoted_theme_comes_last_without_a_rank(client, session: Session) -> None:
+    """A theme nobody voted for is listed after the voted ones, with no "rank None"."""
+    from peerassist.analysis.models import Theme
+
+    Theme.objects.create(assist=session.assist, title="Nobody voted for this", order=0)
+    html = _page(client, session).decode()
+    markdown = _page(client, session, "report.md").decode()
+    headings = re.findall(r'<h3 class="nhsuk-heading-s">T\d+ ([^<]+?) ?<', html)
+    md_headings = re.findall(r"^### T\d+ (.+?)(?: —|$)", markdown, re.M)
+    expected = ["Prescribing", "Staff engagement", "Nobody voted for this"]
+    assert headings == md_headings == expected
+    assert "rank None" not in html and "rank None" not in markdown
+    assert 'Nobody voted for this <span class="pa-report__meta">— no votes</span>' in html

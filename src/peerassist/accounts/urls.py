@@ -20,5 +20,6 @@ urlpatterns = [
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("audit.csv", views_audit.audit_log_csv, name="audit_log_csv"),
     path("guest/welcome/", views.guest_welcome, name="guest_welcome"),
+    path("guest/signed-out/", views.guest_signed_out, name="guest_signed_out"),
     path("guest/<str:token>/", views.guest_enter, name="guest_enter"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +24,18 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Ends the session of a user or a guest (guests use shared NHS computers too).
+
+    A guest has no sign-in page to go back to, so they land on a page that says how to come
+    back: the link in their invitation.
+    """
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_guest = not request.user.is_authenticated and GUEST_SESSION_KEY in request.session
+        response = super().post(request, *args, **kwargs)
+        if was_guest:
+            return redirect("accounts:guest_signed_out")
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -62,3 +75,7 @@ def guest_enter(request: HttpRequest, token: str) -> HttpResponse:
 
 def guest_welcome(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/guest_welcome.html")
+
+
+def guest_signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/guest_signed_out.html")

@@ -72,7 +72,8 @@ class AnalysisState:
     def ranked_themes(self) -> list[ThemeView]:
         if not self.voting.is_closed:
             return self.themes
-        return sorted(self.themes, key=lambda t: (t.rank or 0, t.theme.order))
+        # Themes without dots have no rank and come after the ranked ones.
+        return sorted(self.themes, key=lambda t: (t.rank is None, t.rank or 0, t.theme.order))
 
 
 def analysis_notes(assist_id: int) -> list[Note]:
@@ -127,8 +128,9 @@ def analysis_state(access: AnalysisAccess) -> AnalysisState:
         )
         for view in themes:
             view.total_dots = int(totals.get(view.theme.pk, 0))
+        voted = [view for view in themes if view.total_dots]
         for rank, view in enumerate(
-            sorted(themes, key=lambda v: (-(v.total_dots or 0), v.theme.order)), start=1
+            sorted(voted, key=lambda v: (-(v.total_dots or 0), v.theme.order)), start=1
         ):
             view.rank = rank
 

@@ -480,9 +480,22 @@ def voting_configure(
 
 
 @transaction.atomic
-def voting_open(*, access: AnalysisAccess) -> AnalysisSettings:
-    """Open dot voting (again); votes stay hidden until it closes."""
+def voting_open(
+    *, access: AnalysisAccess, budget: object = None, max_per_theme: object = None
+) -> AnalysisSettings:
+    """Open dot voting (again); votes stay hidden until it closes.
+
+    ``budget`` and ``max_per_theme``, when given, are applied first, in the same
+    transaction: the numbers typed beside "Open voting" are the ones voting opens with.
+    """
     ensure_facilitator(access)
+    if budget is not None or max_per_theme is not None:
+        current = analysis_settings_for(access.assist)
+        voting_configure(
+            access=access,
+            budget=current.vote_budget if budget is None else budget,
+            max_per_theme=current.max_per_theme if max_per_theme is None else max_per_theme,
+        )
     assist = _lock(access.assist)
     if not Theme.objects.filter(assist=assist).exists():
         raise Conflict("Make at least one theme before voting opens.", code="no_themes")

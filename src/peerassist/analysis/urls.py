@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{_a}board/", analysis_views.analysis_board, name="analysis_board"),
     path(f"{_a}themes/", analysis_views.theme_new, name="theme_new"),
     path(f"{_a}move/", analysis_views.notes_move, name="notes_move"),
+    path(f"{_a}merge/", analysis_views.themes_merge, name="themes_merge"),
     path(f"{_a}themes/<int:theme_id>/", analysis_views.theme_edit, name="theme_edit"),
     path(f"{_a}themes/<int:theme_id>/delete/", analysis_views.theme_remove, name="theme_delete"),
     path(f"{_a}themes/<int:theme_id>/merge/", analysis_views.theme_merge, name="theme_merge"),

@@ -30,7 +30,7 @@ from peerassist.analysis.access import (
 from peerassist.analysis.cfir_suggest import cfir_suggestions
 from peerassist.analysis.models import Action, ThemeSuggestion, Valence
 from peerassist.analysis.selectors import analysis_state, construct_tree
-from peerassist.core.errors import DomainError, NotFound
+from peerassist.core.errors import DomainError, Invalid, NotFound
 from peerassist.core.forms import NhsForm
 
 Handler = Callable[[AnalysisAccess], str | None]
@@ -128,15 +128,31 @@ def theme_new(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 @require_POST
 def notes_move(request: HttpRequest, assist_id: int) -> HttpResponse:
-    """The keyboard way: "Move to theme…" for one note or the selected notes."""
+    """The keyboard and no-JavaScript way: "Move selected notes to" a theme, back to the
+    ungrouped notes, or into a new theme, for every ticked note at once."""
 
     def handle(access: AnalysisAccess) -> str:
         target = request.POST.get("theme", "")
-        theme = None if target in ("", "ungrouped") else access_theme(access, target)
-        services.notes_place(access=access, note_ids=_ids(request), theme=theme)
-        return f"Moved to {theme.title if theme else 'ungrouped notes'}."
+        note_ids = _ids(request)
+        if not target:
+            raise Invalid("Choose where the selected notes go.", code="no_target")
+        if target == "new":
+            if not note_ids:
+                raise Invalid("Tick the notes to move into the new theme.", code="no_notes")
+            made = services.theme_create(
+                access=access, title=request.POST.get("title", ""), note_ids=note_ids
+            )
+            return f"{_notes(len(note_ids))} moved to the new theme “{made.title}”."
+        theme = None if target == "ungrouped" else access_theme(access, target)
+        services.notes_place(access=access, note_ids=note_ids, theme=theme)
+        where = f"“{theme.title}”" if theme else "the ungrouped notes"
+        return f"{_notes(len(note_ids))} moved to {where}."
 
     return _post(request, assist_id, handle, "themes")
+
+
+def _notes(count: int) -> str:
+    return f"{count} note{'s' if count != 1 else ''}"
 
 
 @require_POST
@@ -165,6 +181,20 @@ def theme_merge(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResp
         target = access_theme(access, request.POST.get("into", ""))
         services.theme_merge(access=access, source=source, target=target)
         return f"Merged into “{target.title}”."
+
+    return _post(request, assist_id, handle, "themes")
+
+
+@require_POST
+def themes_merge(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """The wall's one merge form: both themes are chosen in it, so the page holds one pair
+    of theme lists rather than one list per theme."""
+
+    def handle(access: AnalysisAccess) -> str:
+        source = access_theme(access, request.POST.get("source", ""))
+        target = access_theme(access, request.POST.get("into", ""))
+        services.theme_merge(access=access, source=source, target=target)
+        return f"“{source.title}” merged into “{target.title}”."
 
     return _post(request, assist_id, handle, "themes")
 
@@ -234,7 +264,12 @@ def voting(request: HttpRequest, assist_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         step = request.POST.get("step", "")
         if step == "open":
-            services.voting_open(access=access)
+            # The dots typed beside "Open voting" count, saved or not.
+            services.voting_open(
+                access=access,
+                budget=request.POST.get("budget"),
+                max_per_theme=request.POST.get("max_per_theme"),
+            )
             return "Voting is open. Votes stay hidden until you close it."
         if step == "close":
             services.voting_close(access=access)

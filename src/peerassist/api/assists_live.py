@@ -27,7 +27,13 @@ from peerassist.assists.live.events import (
     TakeawayAnswer,
     VersionAnswer,
 )
-from peerassist.assists.live.selectors import board_state, controls_wire, note_for_viewer, note_wire
+from peerassist.assists.live.selectors import (
+    board_state,
+    controls_wire,
+    note_for_viewer,
+    note_wire,
+    private_since,
+)
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.participants import participant_of
 from peerassist.core.errors import Invalid
@@ -105,7 +111,12 @@ def _note_out(
     """
     if viewer is None:
         viewer = participant_of(request.auth, assist)
-    shaped = note_for_viewer(note_wire(note), viewer, private_writing=assist.private_writing)
+    shaped = note_for_viewer(
+        note_wire(note),
+        viewer,
+        private_writing=assist.private_writing,
+        private_since=private_since(assist),
+    )
     return {"note": shaped, "version": assist.version}
 
 

@@ -71,6 +71,7 @@ class PlanIn(Schema):
 
 class PlanCreateIn(PlanIn):
     project_id: int
+    planner_facilitates: bool = False
 
 
 class PlanPatch(Schema):
@@ -339,8 +340,13 @@ def _fields(data: dict[str, Any]) -> services.PlanFields:
 def assist_create(request: ApiRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
     user = _user(request)
     project = access_project(user, payload.project_id, need=ProjectNeed.EDIT)
-    data = payload.dict(exclude={"project_id"})
-    assist = services.assist_create(project=project, by_user=user, fields=_fields(data))
+    data = payload.dict(exclude={"project_id", "planner_facilitates"})
+    assist = services.assist_create(
+        project=project,
+        by_user=user,
+        fields=_fields(data),
+        planner_facilitates=payload.planner_facilitates,
+    )
     return Status(201, _assist_out(assist, user))
 
 

@@ -75,6 +75,9 @@ class PeerAssist(TimeStampedModel):
     version = models.BigIntegerField(default=0)
     anonymous = models.BooleanField(default=False)
     private_writing = models.BooleanField(default=False)
+    # When private writing was last turned on: it withholds only notes written since then,
+    # never notes everybody has already seen.
+    private_writing_since = models.DateTimeField(null=True, blank=True)
     locked = models.BooleanField(default=False)
     spotlight_note = models.ForeignKey(
         "Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -232,6 +235,9 @@ class Note(TimeStampedModel):
     speaker_confirmed_at = models.DateTimeField(null=True, blank=True)
     anonymous = models.BooleanField(default=False)
     hidden = models.BooleanField(default=False)
+    # Set when the writer kept text the patient-data guard flagged ("it is safe"): the note is
+    # hidden from everyone but its people and the facilitator, who releases or edits it.
+    held_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # The session version at this note's last change: "what changed since N" is one query.
     version = models.BigIntegerField(default=0)

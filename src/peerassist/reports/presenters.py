@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString
 from peerassist.analysis.cfir import cfir_rows
 from peerassist.analysis.models import Action, Determinant, Valence
 from peerassist.assists.models import Note, Participant
-from peerassist.assists.permissions import ROLE_RANK
+from peerassist.assists.participants import ROLE_RANK
 from peerassist.reports.chart import DomainCount, chart_svg
 from peerassist.reports.selectors import ReportData
 
@@ -217,7 +217,8 @@ def report_present(data: ReportData) -> SessionReport:
         for t in data.themes
     ]
     if data.voting_closed:
-        themes.sort(key=lambda t: t.rank or 0)
+        # Voted themes by rank; themes without a vote after them, in their own order.
+        themes.sort(key=lambda t: (t.rank is None, t.rank or 0))
 
     determinant_refs = {d.pk: f"D{i}" for i, d in enumerate(data.determinants, start=1)}
     determinants = [
@@ -338,9 +339,10 @@ def domain_counts(determinants: list[Determinant]) -> list[DomainCount]:
 
 
 def _ranks(votes: dict[int, int]) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4) by votes, most first."""
+    """Competition ranking (1, 2, 2, 4) by votes, most first; a theme without votes has no
+    rank (it is not last-equal with every other unvoted theme, it was not chosen)."""
     ranked: dict[int, int] = {}
-    ordered = sorted(votes.items(), key=lambda kv: -kv[1])
+    ordered = sorted(((t, n) for t, n in votes.items() if n > 0), key=lambda kv: -kv[1])
     for position, (theme_id, total) in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
         ranked[theme_id] = ranked[previous[0]] if previous and previous[1] == total else position

@@ -165,7 +165,11 @@ async def test_a_note_event_on_the_channel_layer_carries_nothing_server_side(liv
     async with asyncio.timeout(10):
         message = await layer.receive(channel)
     await layer.group_discard(assist_group(live.assist.pk), channel)
-    assert message["context"] == {"private_writing": True}
+    # Turned on without the controls (no start time): every note counts as written since.
+    assert message["context"] == {
+        "private_writing": True,
+        "private_since": "0001-01-01T00:00:00+00:00",
+    }
     event = events.NoteCreated.model_validate(message["event"])
     assert event.model_dump() == message["event"]
     assert set(message["event"]) == {"type", "version", "note"}

@@ -195,6 +195,49 @@ def test_sensitive_data_needs_confirmation(api: ApiClient, live: Live) -> None:
     assert confirmed.status_code == 201
 
 
+def test_a_note_its_writer_calls_safe_is_held_for_the_facilitator(
+    api: ApiClient, live: Live
+) -> None:
+    """ "It is safe" does not send flagged text to everyone: the writer sees it held, the
+    facilitator sees it flagged and releases it (or corrects it); nobody else sees it first."""
+    live.set(phase=Phase.ASK)
+
+    def board(who: str) -> dict[int, Any]:
+        notes = as_(ApiClient(), live, who).get(url(live, "board")).json()["notes"]
+        return {n["id"]: n for n in notes}
+
+    body = note_body(text="Patient 943 476 5919 did well", confirm_sensitive=True)
+    written = as_(api, live, "visitor").post(url(live), body)
+    assert written.status_code == 201
+    mine = written.json()["note"]
+    assert (mine["held"], mine["hidden"], mine["text"]) == (True, True, body["text"])
+    note_id = mine["id"]
+    assert note_id not in board("visitor2")
+    assert note_id not in board("host_member")
+    flagged = board("facilitator")[note_id]
+    assert flagged["held"] is True and flagged["text"] == body["text"]
+    assert board("visitor")[note_id]["held"] is True
+    # A retry of the same write changes nothing.
+    assert api.post(url(live), body).json()["note"]["held"] is True
+
+    facilitator = as_(ApiClient(), live, "facilitator")
+    released = facilitator.patch(url(live, f"notes/{note_id}"), {"hidden": False})
+    assert released.status_code == 200
+    assert released.json()["note"]["held"] is False
+    assert board("visitor2")[note_id]["text"] == body["text"]
+
+    # A second one the facilitator corrects instead: the correction releases it.
+    other = add(api, live, "visitor", text="Ring Mrs Shah on 07700 900123", confirm_sensitive=True)
+    other_id = other.json()["note"]["id"]
+    assert other_id not in board("visitor2")
+    fixed = facilitator.patch(url(live, f"notes/{other_id}"), {"text": "Ring the patient"})
+    assert fixed.json()["note"]["held"] is False
+    assert board("visitor2")[other_id]["text"] == "Ring the patient"
+    # Text the facilitator writes and calls safe is not held: the facilitator is the check.
+    own = add(ApiClient(), live, "facilitator", text="NHS 943 476 5919", confirm_sensitive=True)
+    assert own.json()["note"]["held"] is False
+
+
 def test_author_edits_and_deletes_own_note_not_others(api: ApiClient, live: Live) -> None:
     """Authors change their own notes; somebody else's is refused with not_author."""
     live.set(phase=Phase.ASK)

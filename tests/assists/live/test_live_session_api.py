@@ -62,6 +62,26 @@ def test_leaving_welcome_makes_the_peer_assist_live_and_analyse_makes_it_analysi
     assert live.assist.status == Status.ANALYSIS
 
 
+def test_close_phase_means_actions_agreed_and_stepping_back_returns_to_analysis(
+    live: Live,
+) -> None:
+    """After Close the status no longer says "Analysis": the actions have been agreed.
+    From a live session straight to Close it passes through Analysis, as the lifecycle asks."""
+    api = client(live, "facilitator")
+    api.post(url(live, "phase"), {"to": "tell"})
+    closed = api.post(url(live, "phase"), {"to": "close"})
+    assert closed.json()["status"] == Status.ACTIONS_AGREED
+    live.assist.refresh_from_db()
+    assert live.assist.status == Status.ACTIONS_AGREED
+    steps = list(live.assist.status_changes.values_list("from_status", "to_status"))
+    assert steps[-2:] == [("live", "analysis"), ("analysis", "actions_agreed")]
+    assert api.post(url(live, "phase"), {"to": "analyse"}).json()["status"] == Status.ANALYSIS
+    assert api.post(url(live, "phase"), {"to": "close"}).json()["status"] == "actions_agreed"
+    # Back to Ask: the session is live again and takes notes.
+    assert api.post(url(live, "phase"), {"to": "ask"}).json()["status"] == Status.LIVE
+    assert add_note(live, "visitor").status_code == 201
+
+
 def test_a_lifecycle_refusal_never_blocks_the_phase(live: Live) -> None:
     """A draft peer assist cannot go live, but the practice board still changes phase."""
     live.set(status=Status.DRAFT)
@@ -347,3 +367,28 @@ def test_versions_grow_by_one_for_every_visible_change(live: Live) -> None:
     api.post(url(live, "phase"), {"to": "close"})
     api.post(url(live, "takeaway"), {"text": "Done"})
     assert PeerAssist.objects.get(pk=live.assist.pk).version == 6
+
+
+def test_private_writing_withholds_only_notes_written_after_it_was_turned_on(
+    live: Live,
+) -> None:
+    """Notes everyone has already seen stay visible when private writing starts; notes
+    written from then on are withheld from others; turning it off shows them all."""
+    live.set(phase=Phase.ASK)
+    seen = add_note(live, "visitor", text="Everyone saw this one").json()["note"]["id"]
+    facilitator = client(live, "facilitator")
+    assert facilitator.patch(url(live, "controls"), {"private_writing": True}).status_code == 200
+    fresh = add_note(live, "visitor", text="Written in private").json()["note"]["id"]
+
+    def as_seen_by(who: str) -> dict[int, Any]:
+        return {n["id"]: n for n in client(live, who).get(url(live, "board")).json()["notes"]}
+
+    other = as_seen_by("visitor2")
+    assert other[seen]["text"] == "Everyone saw this one"
+    assert other[fresh].get("withheld") is True and "text" not in other[fresh]
+    assert as_seen_by("visitor")[fresh]["text"] == "Written in private"
+    # An edit of the old note after the switch does not hide it either.
+    client(live, "visitor").patch(url(live, f"notes/{seen}"), {"text": "Everyone saw this, edited"})
+    assert as_seen_by("visitor2")[seen]["text"] == "Everyone saw this, edited"
+    facilitator.patch(url(live, "controls"), {"private_writing": False})
+    assert as_seen_by("visitor2")[fresh]["text"] == "Written in private"

@@ -44,6 +44,8 @@ def test_a_sound_plan_has_no_warnings() -> None:
         ({"visitor_count": 3}, "visitor_count"),
         ({"visitor_count": 9}, "visitor_count"),
         ({"has_briefing_pack": False}, "no_briefing_pack"),
+        ({"has_facilitator": False}, "no_facilitator"),
+        ({"has_note_taker": False}, "no_note_taker"),
     ],
 )
 def test_each_rule_warns_with_a_reason(change: dict[str, object], code: str) -> None:

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
+from peerassist.assists.models import PHASE_ORDER as PHASES
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.planning.agenda import agenda_apply_template
 from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
@@ -234,6 +235,33 @@ def test_creating_a_plan_without_javascript(cast: Cast) -> None:
     page = response.content.decode()
     assert "A peer assist is for learning before you decide" in page
     assert "Move to:" in page
+
+
+@pytest.mark.parametrize("facilitates", [False, True])
+def test_the_planner_is_on_the_people_list_and_the_checks_name_missing_roles(
+    cast: Cast, facilitates: bool
+) -> None:
+    """The planner joins as host lead (and as facilitator if they tick it), so their own
+    live board gives them controls; the plan warns while the facilitator or note taker is
+    missing."""
+    client = browser_for(cast, "host")
+    form = client.get(f"/assists/new/{cast.assist.project_id}/").content.decode()
+    assert "I will facilitate this peer assist" in form
+    data = {"title": "Learning from Harbour", "mode": "in_person"}
+    if facilitates:
+        data["planner_facilitates"] = "on"
+    response = client.post(f"/assists/new/{cast.assist.project_id}/", data, follow=True)
+    assist = PeerAssist.objects.get(title="Learning from Harbour")
+    roles = set(assist.participants.filter(user=cast.host).values_list("role", flat=True))
+    expected = {"host_lead", "facilitator"} if facilitates else {"host_lead"}
+    assert roles == expected
+    planner_rsvps = set(assist.participants.filter(user=cast.host).values_list("rsvp", flat=True))
+    assert planner_rsvps == {"accepted"}  # nobody e-mails the planner an invitation
+    page = response.content.decode()
+    assert "Nobody is the note taker yet." in page
+    assert ("Nobody is the facilitator yet." in page) is not facilitates
+    board = client.get(f"/api/v1/assists/{assist.pk}/board").json()
+    assert board["me"]["role"] == ("facilitator" if facilitates else "host_lead")
 
 
 @pytest.mark.parametrize(
@@ -546,3 +574,22 @@ def test_a_colleague_reply_page_says_what_went_wrong(cast: Cast) -> None:
         "pending",
         "not_invited",
     }
+
+
+def test_full_day_agenda_template_fills_a_day_with_breaks(cast: Cast) -> None:
+    """The Handbook allows half a day to a day: a full-day template, every phase in order,
+    seven hours at most, with breaks and lunch."""
+    client = browser_for(cast, "host")
+    page = client.get(f"/assists/{cast.assist.pk}/plan/agenda/").content.decode()
+    assert "Full-day peer assist" in page
+    response = client.post(
+        f"/assists/{cast.assist.pk}/plan/agenda/template/", {"template": "full_day"}
+    )
+    assert response.status_code == 302
+    items = list(cast.assist.agenda_items.all())
+    total = sum(i.minutes for i in items)
+    assert 6 * 60 <= total <= 7 * 60
+    phases = [i.phase for i in items]
+    assert phases == sorted(phases, key=PHASES.index)
+    assert set(phases) == set(PHASES)
+    assert any("Lunch" in i.title for i in items)

@@ -85,6 +85,7 @@ class NoteWire(BaseModel):
     captured_by: Person | None
     speaker_confirmed: bool
     anonymous: bool
+    held: bool
     hidden: bool
     deleted: bool
 
@@ -391,14 +392,25 @@ def event_table() -> str:
 # --- sending ----------------------------------------------------------------------------------
 
 
-def emit(assist_id: int, event: LiveEvent, *, private_writing: bool = False) -> None:
+def emit(
+    assist_id: int,
+    event: LiveEvent,
+    *,
+    private_writing: bool = False,
+    private_since: str | None = None,
+) -> None:
     """Queue ``event`` for the peer assist's sockets once the transaction commits.
 
-    ``private_writing`` (the flag the write saw) goes beside the event on the channel-layer
+    ``private_writing`` (the flag the write saw, and ``private_since``, when it was turned
+    on: only notes written since are withheld) goes beside the event on the channel-layer
     message: the consumer shapes each note for its viewer by it, and it never reaches a
     browser.
     """
-    broadcast_on_commit(assist_id, event.model_dump(), context={"private_writing": private_writing})
+    broadcast_on_commit(
+        assist_id,
+        event.model_dump(),
+        context={"private_writing": private_writing, "private_since": private_since},
+    )
 
 
 def frame(event: LiveEvent) -> dict[str, Any]:

@@ -12,12 +12,25 @@ from peerassist.core.errors import Invalid
 
 Role = Participant.Role
 
-# What the lifecycle status should become when the session enters a phase (if allowed).
-STATUS_ON_ENTER: dict[str, str] = {
-    Phase.TELL: Status.LIVE,
-    Phase.ASK: Status.LIVE,
-    Phase.ANALYSE: Status.ANALYSIS,
+# The lifecycle steps towards the status a phase means, in order (lifecycle.py allows only
+# one step at a time). Entering Close means the actions have been agreed, so a session sent
+# straight from Ask to Close passes through Analysis; a step the lifecycle refuses is skipped.
+STATUS_ON_ENTER: dict[str, tuple[str, ...]] = {
+    # Back from Close to Tell or Ask: actions agreed → analysis → live, the board open again.
+    Phase.TELL: (Status.ANALYSIS, Status.LIVE),
+    Phase.ASK: (Status.ANALYSIS, Status.LIVE),
+    Phase.ANALYSE: (Status.LIVE, Status.ANALYSIS),
+    Phase.CLOSE: (Status.LIVE, Status.ANALYSIS, Status.ACTIONS_AGREED),
 }
+
+
+def status_steps(phase: str, status: str) -> list[str]:
+    """The statuses to move through, from ``status``, when the session enters ``phase``:
+    only the steps after the current one (never back along the same path)."""
+    steps = STATUS_ON_ENTER.get(phase, ())
+    if status in steps:
+        return list(steps[steps.index(status) + 1 :])
+    return list(steps)
 
 
 def phase_validate(phase: object) -> str:

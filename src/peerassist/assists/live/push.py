@@ -36,13 +36,20 @@ def viewer_kind(event: dict[str, Any], viewer: Participant | None) -> Hashable:
 
 
 def shape_event(
-    event: dict[str, Any], viewer: Participant | None, *, private_writing: bool = False
+    event: dict[str, Any],
+    viewer: Participant | None,
+    *,
+    private_writing: bool = False,
+    private_since: str | None = None,
 ) -> dict[str, Any]:
     """The event with its note shaped for this viewer (``events.NoteForViewer``)."""
     note = event.get("note")
     if not isinstance(note, dict) or note.get("deleted"):
         return event
-    return {**event, "note": note_for_viewer(note, viewer, private_writing=private_writing)}
+    shaped = note_for_viewer(
+        note, viewer, private_writing=private_writing, private_since=private_since
+    )
+    return {**event, "note": shaped}
 
 
 def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
@@ -50,13 +57,18 @@ def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
 
     ``message["context"]`` (``events.emit``) says whether private writing was on."""
     event = message["event"]
-    private_writing = bool((message.get("context") or {}).get("private_writing", False))
+    context = message.get("context") or {}
+    private_writing = bool(context.get("private_writing", False))
+    private_since = context.get("private_since")
     memo: dict[Hashable, str] = message.setdefault(MEMO_KEY, {})
     kind = viewer_kind(event, viewer)
     text = memo.get(kind)
     if text is None:
         text = memo[kind] = json.dumps(
-            shape_event(event, viewer, private_writing=private_writing), separators=(",", ":")
+            shape_event(
+                event, viewer, private_writing=private_writing, private_since=private_since
+            ),
+            separators=(",", ":"),
         )
     return text
 

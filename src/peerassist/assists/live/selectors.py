@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -75,19 +75,42 @@ def note_wire(note: Note, people: dict[int, Participant] | None = None) -> dict[
         "captured_by": person("captured_by"),
         "speaker_confirmed": note.speaker_confirmed_at is not None,
         "anonymous": note.anonymous,
+        "held": note.held_at is not None,
         "hidden": note.hidden,
         "deleted": note.deleted_at is not None,
     }
 
 
+def private_since(assist: PeerAssist) -> str | None:
+    """When the private writing that is on now began (ISO 8601), or None when it is off.
+
+    Private writing from before this field existed counts from the beginning of time."""
+    if not assist.private_writing:
+        return None
+    since = assist.private_writing_since
+    return since.isoformat() if since is not None else datetime.min.replace(tzinfo=UTC).isoformat()
+
+
+def _written_since(wire: dict[str, Any], since: str) -> bool:
+    created = wire.get("created_at")
+    if not created:
+        return True
+    return datetime.fromisoformat(created) >= datetime.fromisoformat(since)
+
+
 def note_for_viewer(
-    wire: dict[str, Any], viewer: Participant | None, *, private_writing: bool
+    wire: dict[str, Any],
+    viewer: Participant | None,
+    *,
+    private_writing: bool,
+    private_since: str | None = None,
 ) -> dict[str, Any]:
     """What one viewer may see of a note.
 
     Deleted notes, and hidden ones for anybody but the facilitator and the author, become
     ``{"id", "version", "deleted": true}``; under private writing other people's notes become
-    ``{"id", "version", "withheld": true, "learning_need_id"}``; anonymous notes lose their
+    ``{"id", "version", "withheld": true, "learning_need_id"}`` if written since it was
+    turned on (``private_since``, see ``private_since()``); anonymous notes lose their
     names for everybody but the people on them.
     """
     viewer_id = viewer.pk if viewer is not None else None
@@ -98,7 +121,8 @@ def note_for_viewer(
     base = {"id": wire["id"], "client_id": wire["client_id"], "version": wire["version"]}
     if wire["deleted"] or (wire["hidden"] and not (facilitator or mine)):
         return {**base, "deleted": True}
-    if private_writing and not (facilitator or mine):
+    withheld = private_writing and (private_since is None or _written_since(wire, private_since))
+    if withheld and not (facilitator or mine):
         return {**base, "withheld": True, "learning_need_id": wire["learning_need_id"]}
     shaped = {**wire, "deleted": False}
     author = wire.get("author") or {}
@@ -236,7 +260,10 @@ def board_state(
             for n in notes.order_by("version", "id")
             if (
                 shaped := note_for_viewer(
-                    note_wire(n, people), viewer, private_writing=assist.private_writing
+                    note_wire(n, people),
+                    viewer,
+                    private_writing=assist.private_writing,
+                    private_since=private_since(assist),
                 )
             ).get("deleted")
             is not True

@@ -20,10 +20,10 @@ from peerassist.accounts.models import User
 from peerassist.assists import lifecycle
 from peerassist.assists.live import events
 from peerassist.assists.live.phases import (
-    STATUS_ON_ENTER,
     phase_next,
     phase_previous,
     phase_validate,
+    status_steps,
 )
 from peerassist.assists.live.pid_guard import pid_findings, pid_summary
 from peerassist.assists.live.selectors import (
@@ -32,6 +32,7 @@ from peerassist.assists.live.selectors import (
     note_wire,
     participant_wire,
     presence_state,
+    private_since,
 )
 from peerassist.assists.models import (
     AgendaItem,
@@ -75,7 +76,12 @@ def _locked(assist: PeerAssist) -> PeerAssist:
 
 def _emit(assist: PeerAssist, event: events.LiveEvent) -> None:
     """Queue a versioned event, with the private-writing flag the consumer shapes notes by."""
-    events.emit(assist.pk, event, private_writing=assist.private_writing)
+    events.emit(
+        assist.pk,
+        event,
+        private_writing=assist.private_writing,
+        private_since=private_since(assist),
+    )
 
 
 def _clean_text(text: object, *, what: str = "note", limit: int = Note.MAX_LENGTH) -> str:
@@ -118,16 +124,42 @@ def _clean_need(assist: PeerAssist, need_id: object) -> int | None:
     return need_id
 
 
-def _guard_sensitive(text: str, confirm_sensitive: bool) -> None:
+def _guard_sensitive(text: str, confirm_sensitive: bool) -> bool:
+    """Refuse text that looks like patient data, unless the writer confirms it is safe.
+
+    Returns whether the note must be held for the facilitator: the writer's word alone
+    does not send such text to everybody (one click would, from every screen).
+    """
     if confirm_sensitive:
-        return
+        return bool(pid_findings(text))
     findings = pid_findings(text)
     if findings:
         raise Conflict(
             f"This note looks as if it holds {pid_summary(findings)}. Patient-identifiable "
-            "data must not go on the board: edit it out, or confirm that it is safe to keep.",
+            "data must not go on the board: edit it out, or confirm that it is safe to keep "
+            "(the facilitator then checks it before anybody else sees it).",
             code="sensitive_data",
         )
+    return False
+
+
+def _hold(note: Note, participant: Participant | None, held: bool) -> list[str]:
+    """Hold a note whose flagged text its writer kept, unless the facilitator wrote it (the
+    facilitator is the one who checks). Returns the fields that changed."""
+    if not held or is_facilitator(participant):
+        return []
+    note.hidden = True
+    note.held_at = timezone.now()
+    return ["hidden", "held_at"]
+
+
+def _release(note: Note) -> list[str]:
+    """The facilitator released (or corrected) a held note: everybody may see it now."""
+    if note.held_at is None:
+        return []
+    note.held_at = None
+    note.hidden = False
+    return ["held_at", "hidden"]
 
 
 def _participant_in(assist: PeerAssist, participant_id: object, what: str) -> Participant:
@@ -201,9 +233,9 @@ def note_create(
         ensure_can_speak_for(participant, speaker, assist)
         if speaker.pk == participant.pk:
             speaker = None
-    _guard_sensitive(cleaned, confirm_sensitive)
+    held = _guard_sensitive(cleaned, confirm_sensitive)
     version = version_take(assist)
-    note = Note.objects.create(
+    note = Note(
         assist=assist,
         client_id=client_id,
         text=cleaned,
@@ -215,6 +247,8 @@ def note_create(
         anonymous=bool(anonymous) or assist.anonymous,
         version=version,
     )
+    _hold(note, participant, held)
+    note.save(force_insert=True)
     _note_event(assist, events.NoteCreated, note)
     return note, True
 
@@ -238,13 +272,18 @@ def note_update(
         ensure_board_open(assist)
         note.hidden = bool(changes["hidden"])
         fields.append("hidden")
+        if not note.hidden:
+            fields += _release(note)
     content = {k: changes[k] for k in ("text", "kind", "learning_need_id") if k in changes}
     if content:
         ensure_can_change_note(participant, assist, note)
         if "text" in content:
             note.text = _clean_text(content["text"])
-            _guard_sensitive(note.text, confirm_sensitive)
+            held = _guard_sensitive(note.text, confirm_sensitive)
             fields.append("text")
+            # The facilitator's correction releases a held note; the writer's keeps it held.
+            fields += _release(note) if is_facilitator(participant) else []
+            fields += _hold(note, participant, held)
             if note.spoken_by_id and not is_facilitator(participant):
                 note.speaker_confirmed_at = None
                 fields.append("speaker_confirmed_at")
@@ -257,7 +296,7 @@ def note_update(
     if not fields:
         raise Invalid("Nothing to change: send text, kind, learning_need_id or hidden.")
     note.version = version_take(assist)
-    note.save(update_fields=[*fields, "version", "updated_at"])
+    note.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
     _note_event(assist, events.NoteUpdated, note)
     return note
 
@@ -301,11 +340,11 @@ def note_confirm_by_speaker(
     fields = ["speaker_confirmed_at"]
     if text is not None:
         note.text = _clean_text(text)
-        _guard_sensitive(note.text, confirm_sensitive)
         fields.append("text")
+        fields += _hold(note, participant, _guard_sensitive(note.text, confirm_sensitive))
     note.speaker_confirmed_at = timezone.now()
     note.version = version_take(assist)
-    note.save(update_fields=[*fields, "version", "updated_at"])
+    note.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
     _note_event(assist, events.NoteUpdated, note)
     return note
 
@@ -362,8 +401,9 @@ def phase_set(
             "updated_at",
         ]
     )
-    status = STATUS_ON_ENTER.get(target)
-    if status is not None and lifecycle.assist_can_move(assist, status):
+    for status in status_steps(target, assist.status):
+        if not lifecycle.assist_can_move(assist, status):
+            continue
         user = actor if isinstance(actor, User) else None
         lifecycle.assist_status_set(
             assist=assist, to_status=status, by_user=user, reason=f"Phase moved to {target}."
@@ -435,6 +475,10 @@ def controls_update(
         if flag in changes:
             if not isinstance(changes[flag], bool):
                 raise Invalid(f"“{flag}” must be true or false.")
+            if flag == "private_writing" and changes[flag] != assist.private_writing:
+                # Only notes written from now on are withheld.
+                assist.private_writing_since = timezone.now() if changes[flag] else None
+                fields.add("private_writing_since")
             setattr(assist, flag, changes[flag])
             fields.add(flag)
     if "spotlight_note_id" in changes:

@@ -2,7 +2,7 @@
 
 Templates follow Collison & Parcell's four-part peer assist (tell, ask, analyse, feedback),
 the five-stage variant in which the visitors prepare their feedback in a block of their own,
-and the Learning Handbook's 90-minute short form.
+the full day (the Learning Handbook: half a day to a day) and its 90-minute short form.
 """
 
 from __future__ import annotations
@@ -126,7 +126,83 @@ SHORT_90 = AgendaTemplate(
     ),
 )
 
-TEMPLATES: dict[str, AgendaTemplate] = {t.key: t for t in (FOUR_PART, FIVE_STAGE, SHORT_90)}
+FULL_DAY = AgendaTemplate(
+    "full_day",
+    "Full-day peer assist (seven hours with breaks and lunch)",
+    "For a large or risky decision: longer discussion in two blocks, a working lunch, the "
+    "visitors' own feedback and time to agree actions.",
+    (
+        TemplateItem(
+            "Welcome, aims, introductions and ground rules",
+            Phase.WELCOME,
+            Lead.FACILITATOR,
+            30,
+            "The purpose, the open decisions and the ground rules; each person says what "
+            "experience they bring.",
+        ),
+        TemplateItem(
+            "Tell: the host team's context, BAR and learning needs",
+            Phase.TELL,
+            Lead.HOST,
+            45,
+            "What the project is, what has been decided, what is still open.",
+        ),
+        TemplateItem(
+            "Ask: the visitors' questions",
+            Phase.ASK,
+            Lead.ALL,
+            60,
+            "Visitors ask questions until they understand the context, before advising.",
+        ),
+        TemplateItem("Break", Phase.ASK, Lead.ALL, 15),
+        TemplateItem(
+            "Ask: what the visitors did and learned, captured on sticky notes",
+            Phase.ASK,
+            Lead.ALL,
+            75,
+            "Stories and evidence from the visitors' own work, a note for each lesson.",
+        ),
+        TemplateItem(
+            "Lunch",
+            Phase.ASK,
+            Lead.ALL,
+            45,
+            "Informal talk often brings the best tips: the note taker stays ready.",
+        ),
+        TemplateItem(
+            "Analyse: the host team groups and ranks the notes",
+            Phase.ANALYSE,
+            Lead.HOST,
+            60,
+            "The visitors take a back seat, or prepare their feedback in another room.",
+        ),
+        TemplateItem("Break", Phase.ANALYSE, Lead.ALL, 15),
+        TemplateItem(
+            "Feedback: the visitors' options and recommendations",
+            Phase.ACTIONS,
+            Lead.VISITORS,
+            30,
+        ),
+        TemplateItem(
+            "The host team responds and agrees actions",
+            Phase.ACTIONS,
+            Lead.HOST,
+            30,
+            "What it will do differently, with owners and dates.",
+        ),
+        TemplateItem(
+            "Close: thanks and take-aways",
+            Phase.CLOSE,
+            Lead.FACILITATOR,
+            15,
+            "Visitors share what they take away; the host says when the action list follows.",
+        ),
+    ),
+)
+
+TEMPLATES: dict[str, AgendaTemplate] = {
+    t.key: t for t in (FOUR_PART, FULL_DAY, FIVE_STAGE, SHORT_90)
+}
 
 
 def agenda_host_presentation_minutes(items: list[AgendaItem]) -> int:

@@ -30,6 +30,8 @@ class PlanFacts:
     has_briefing_pack: bool
     open_decisions: tuple[str, ...]
     has_agenda: bool = True
+    has_facilitator: bool = True
+    has_note_taker: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,25 @@ def plan_warnings(facts: PlanFacts) -> list[PlanWarning]:
                     "visitors share can still change the plan.",
                 )
             )
+    if not facts.has_facilitator:
+        warnings.append(
+            PlanWarning(
+                "no_facilitator",
+                "Nobody is the facilitator yet.",
+                "On the day the facilitator moves the phases, keeps time and runs the board; "
+                "without one nobody has the controls. Add a facilitator, ideally from outside "
+                "the host team.",
+            )
+        )
+    if not facts.has_note_taker:
+        warnings.append(
+            PlanWarning(
+                "no_note_taker",
+                "Nobody is the note taker yet.",
+                "A note taker from the host team captures what is said as notes, naming the "
+                "speaker, so that the visitors can talk freely and nothing is lost.",
+            )
+        )
     if facts.facilitator_in_host_team:
         warnings.append(
             PlanWarning(

@@ -141,6 +141,17 @@ class PlanForm(NhsForm):
         }
 
 
+class NewPlanForm(PlanForm):
+    """The plan form when a peer assist is made: also asks whether the planner facilitates."""
+
+    planner_facilitates = forms.BooleanField(
+        required=False,
+        label="I will facilitate this peer assist",
+        help_text="You join its people as host lead. Tick this to be its facilitator as well "
+        "(a facilitator from outside the host team is better, if you can find one).",
+    )
+
+
 class AgendaTemplateForm(NhsForm):
     template = forms.ChoiceField(
         label="Agenda template",

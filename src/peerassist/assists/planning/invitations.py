@@ -12,6 +12,7 @@ down) is queued again by ``peerassist send_reminders``.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,6 +56,15 @@ def participant_email(participant: Participant) -> str:
     return participant.user.email
 
 
+_PEER_ASSIST_PREFIX = re.compile(r"^\s*peer[\s-]*assist\s*(?:[:\-–—|]\s*|$)", re.IGNORECASE)
+
+
+def assist_subject_title(assist: PeerAssist) -> str:
+    """The title without a leading "Peer assist:", which the new-plan form suggests and the
+    e-mail subject and calendar entry already say ("Peer assist: Peer assist: …")."""
+    return _PEER_ASSIST_PREFIX.sub("", assist.title, count=1).strip()
+
+
 def assist_ics(assist: PeerAssist, participant: Participant | None = None) -> bytes:
     """An iCalendar (RFC 5545) request for the session; times are local to the organisation."""
     calendar = Calendar()
@@ -63,7 +73,8 @@ def assist_ics(assist: PeerAssist, participant: Participant | None = None) -> by
     calendar.add("method", "REQUEST")
     event = Event()
     event.add("uid", f"peer-assist-{assist.pk}@{_host()}")
-    event.add("summary", export_text(f"Peer assist: {assist.title}"))
+    name = assist_subject_title(assist)
+    event.add("summary", export_text(f"Peer assist: {name}" if name else "Peer assist"))
     event.add("dtstamp", timezone.now())
     start, end = _span(assist)
     if start is not None and end is not None:
@@ -115,6 +126,11 @@ def _from_address() -> str:
     return sender.split("<", 1)[-1].rstrip(">").strip() if "<" in sender else sender
 
 
+def _subject(assist: PeerAssist) -> str:
+    name = assist_subject_title(assist)
+    return (f"Invitation to a peer assist: {name}" if name else "Invitation to a peer assist")[:200]
+
+
 def invitation_message(participant: Participant) -> EmailMultiAlternatives:
     assist = participant.assist
     context = {
@@ -126,7 +142,7 @@ def invitation_message(participant: Participant) -> EmailMultiAlternatives:
         "agenda": list(assist.agenda_items.all()),
     }
     message = EmailMultiAlternatives(
-        subject=f"Invitation: peer assist: {assist.title}"[:200],
+        subject=_subject(assist),
         body=render_to_string("assists/email/invitation.txt", context),
         to=[participant_email(participant)],
     )

@@ -99,6 +99,8 @@ def plan_facts(overview: PlanOverview) -> PlanFacts:
         has_briefing_pack=bool(overview.attachments) or ticks.get("briefing_sent", False),
         open_decisions=open_decisions_list(assist.open_decisions),
         has_agenda=bool(overview.agenda),
+        has_facilitator=bool(facilitators),
+        has_note_taker=any(p.role == Role.NOTE_TAKER for p in overview.participants),
     )
 
 

@@ -105,18 +105,33 @@ def _clean_plan(
 
 
 @transaction.atomic
-def assist_create(*, project: Project, by_user: User, fields: PlanFields) -> PeerAssist:
-    """A new peer assist for the project, in draft; its BAR defaults to the newest one."""
+@transaction.atomic
+def assist_create(
+    *, project: Project, by_user: User, fields: PlanFields, planner_facilitates: bool = False
+) -> PeerAssist:
+    """A new peer assist for the project, in draft; its BAR defaults to the newest one.
+
+    The planner joins its people as host lead, and as facilitator too when they say they
+    will facilitate: otherwise they would only watch their own live board, with no controls.
+    """
     values = _clean_plan(fields, project=project, previous_date=None)
     if values["bar"] is None:
         values["bar"] = project.bars.order_by("-created_at").first()
-    return PeerAssist.objects.create(
+    assist = PeerAssist.objects.create(
         organisation_id=project.organisation_id,
         project=project,
         created_by=by_user,
         status=Status.DRAFT,
         **values,
     )
+    roles = [Role.HOST_LEAD, Role.FACILITATOR] if planner_facilitates else [Role.HOST_LEAD]
+    if Membership.objects.filter(organisation_id=assist.organisation_id, user=by_user).exists():
+        for role in roles:
+            planner = participant_add_colleague(assist=assist, user_id=by_user.pk, role=role)
+            # The planner is not sent an invitation to their own peer assist.
+            planner.rsvp = Participant.Rsvp.ACCEPTED
+            planner.save(update_fields=["rsvp", "updated_at"])
+    return assist
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from peerassist.assists.planning.forms import (
     AttachmentForm,
     ColleagueForm,
     GuestReplyForm,
+    NewPlanForm,
     PlanForm,
     StatusForm,
     VisitorForm,
@@ -118,7 +119,7 @@ def plan_create(request: HttpRequest, project_id: int) -> HttpResponse:
         raise Http404(error.detail) from None
     except Forbidden as error:
         raise PermissionDenied(error.detail) from None
-    form = PlanForm(
+    form = NewPlanForm(
         request.POST or None,
         project=project,
         initial={"title": f"Peer assist: {project.title}"[:200]},
@@ -129,6 +130,7 @@ def plan_create(request: HttpRequest, project_id: int) -> HttpResponse:
                 project=project,
                 by_user=_user(request),
                 fields=form.plan_fields(),
+                planner_facilitates=form.cleaned_data["planner_facilitates"],
             )
         except DomainError as error:
             add_service_error(form, error.code, error.detail)
