@@ -30,6 +30,7 @@ from peerassist.analysis.access import (
 from peerassist.analysis.cfir_suggest import cfir_suggestions
 from peerassist.analysis.models import Action, ThemeSuggestion, Valence
 from peerassist.analysis.selectors import analysis_state, construct_tree
+from peerassist.core.decorators import domain_errors
 from peerassist.core.errors import DomainError, Invalid, NotFound
 from peerassist.core.forms import NhsForm
 
@@ -37,10 +38,7 @@ Handler = Callable[[AnalysisAccess], str | None]
 
 
 def _access(request: HttpRequest, assist_id: int) -> AnalysisAccess:
-    try:
-        return access_analysis(getattr(request, "actor", None), assist_id)
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    return access_analysis(getattr(request, "actor", None), assist_id)
 
 
 def _editor(request: HttpRequest, assist_id: int) -> AnalysisAccess:
@@ -82,12 +80,14 @@ def _page(
 
 
 @require_GET
+@domain_errors
 def analysis_page(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The analysis page; anyone who may see the peer assist may watch it."""
     return _page(request, _access(request, assist_id))
 
 
 @require_GET
+@domain_errors
 def analysis_board(request: HttpRequest, assist_id: int) -> HttpResponse:
     """Just the themes and notes, for htmx to swap in when another viewer changes them."""
     access = _access(request, assist_id)
@@ -99,8 +99,8 @@ def _post(request: HttpRequest, assist_id: int, handler: Handler, anchor: str) -
     access = _access(request, assist_id)
     try:
         message = handler(access)
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    except NotFound:
+        raise  # domain_errors answers 404
     except DomainError as error:
         return _page(request, access, errors=[(error.detail, anchor)], status=error.status)
     if message:
@@ -116,6 +116,7 @@ def _ids(request: HttpRequest, name: str = "note_ids") -> list[str]:
 
 
 @require_POST
+@domain_errors
 def theme_new(request: HttpRequest, assist_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         theme = services.theme_create(
@@ -127,6 +128,7 @@ def theme_new(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
+@domain_errors
 def notes_move(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The keyboard and no-JavaScript way: "Move selected notes to" a theme, back to the
     ungrouped notes, or into a new theme, for every ticked note at once."""
@@ -156,6 +158,7 @@ def _notes(count: int) -> str:
 
 
 @require_POST
+@domain_errors
 def theme_edit(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         theme = access_theme(access, theme_id)
@@ -166,6 +169,7 @@ def theme_edit(request: HttpRequest, assist_id: int, theme_id: int) -> HttpRespo
 
 
 @require_POST
+@domain_errors
 def theme_remove(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         services.theme_delete(access=access, theme=access_theme(access, theme_id))
@@ -175,6 +179,7 @@ def theme_remove(request: HttpRequest, assist_id: int, theme_id: int) -> HttpRes
 
 
 @require_POST
+@domain_errors
 def theme_merge(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         source = access_theme(access, theme_id)
@@ -186,6 +191,7 @@ def theme_merge(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResp
 
 
 @require_POST
+@domain_errors
 def themes_merge(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The wall's one merge form: both themes are chosen in it, so the page holds one pair
     of theme lists rather than one list per theme."""
@@ -200,6 +206,7 @@ def themes_merge(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
+@domain_errors
 def theme_split(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         theme = services.theme_split(
@@ -214,6 +221,7 @@ def theme_split(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResp
 
 
 @require_POST
+@domain_errors
 def theme_reposition(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         offset = -1 if request.POST.get("direction") == "up" else 1
@@ -227,6 +235,7 @@ def theme_reposition(request: HttpRequest, assist_id: int, theme_id: int) -> Htt
 
 
 @require_POST
+@domain_errors
 def suggestions_run(request: HttpRequest, assist_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         found = services.suggestions_run(access=access)
@@ -240,6 +249,7 @@ def suggestions_run(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
+@domain_errors
 def suggestion_decide(request: HttpRequest, assist_id: int, suggestion_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         suggestion = ThemeSuggestion.objects.filter(pk=suggestion_id, assist=access.assist).first()
@@ -260,6 +270,7 @@ def suggestion_decide(request: HttpRequest, assist_id: int, suggestion_id: int) 
 
 
 @require_POST
+@domain_errors
 def voting(request: HttpRequest, assist_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         step = request.POST.get("step", "")
@@ -285,6 +296,7 @@ def voting(request: HttpRequest, assist_id: int) -> HttpResponse:
 
 
 @require_POST
+@domain_errors
 def vote(request: HttpRequest, assist_id: int, theme_id: int) -> HttpResponse:
     def handle(access: AnalysisAccess) -> str:
         left = services.vote_set(
@@ -321,14 +333,12 @@ def _source(access: AnalysisAccess, data: Any) -> tuple[Any, Any, str]:
     return theme, note, text
 
 
+@domain_errors
 def code_new(request: HttpRequest, assist_id: int) -> HttpResponse:
     """Code a theme or note as an enabler or barrier, with CFIR 2.0 constructs."""
     access = _editor(request, assist_id)
     data = request.POST if request.method == "POST" else request.GET
-    try:
-        theme, note, source_text = _source(access, data)
-    except NotFound as error:
-        raise Http404(error.detail) from None
+    theme, note, source_text = _source(access, data)
     suggestions = (
         cfir_suggestions(access.assist.organisation_id, source_text) if source_text else None
     )
@@ -410,6 +420,7 @@ class ActionForm(NhsForm):
         ]
 
 
+@domain_errors
 def action_form(request: HttpRequest, assist_id: int, action_id: int | None = None) -> HttpResponse:
     """Make an action from a theme, note or determinant, or edit one."""
     access = _editor(request, assist_id)
