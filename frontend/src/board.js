@@ -2,7 +2,10 @@
 // WebSocket, resync over HTTP on a version gap or a reconnect. Notes typed offline wait in
 // localStorage and go out, once each, when the connection returns.
 
+import { joinPanel } from "./room/join_panel.js";
+
 const root = document.getElementById("pa-board");
+let joins = { refresh() {}, onEvent() {} }; // the facilitator's join panel, once wired
 
 // ---------------------------------------------------------------------------------------
 // Patient-identifiable data: the same patterns as assists/live/pid_guard.py, for an instant
@@ -306,7 +309,12 @@ function handleEvent(event) {
       applyNote(event.note, { quiet: false, created: event.type === "note.created" });
       renderCounts();
       break;
+    case "join.changed":
+      joins.onEvent(event);
+      resync(); // somebody admitted is a new participant (and a speaker to choose)
+      break;
     case "phase.changed":
+      joins.onEvent(event);
       board.phase = event.phase;
       board.status = event.status;
       board.controls = event.controls;
@@ -1001,6 +1009,7 @@ function renderClose() {
 
 function renderAll() {
   if (!state.board) return;
+  show($("framing"), ["welcome", "tell"].includes(state.board.phase));
   renderPhases();
   renderFacilitator();
   renderCompose();
@@ -1218,11 +1227,13 @@ async function load() {
   }
   connect();
   flushPending();
+  joins.refresh();
 }
 
 function start() {
   if (!root) return;
   wire();
+  joins = joinPanel(root, request, announce);
   updateCount();
   setConnection("Connecting…", "offline");
   window.__paBoard = { state, pidFindings, handleEvent }; // for debugging and tests

@@ -175,3 +175,36 @@ def guest_in_session(guest_id: int | None) -> Guest:
     if guest is None or not guest.is_active:
         raise NotFound("Your invitation has ended.", code="invitation_ended")
     return guest
+
+
+@transaction.atomic
+def guest_admit_in_person(
+    *,
+    organisation: Organisation,
+    name: str,
+    home_organisation: str,
+    scope_kind: str,
+    scope_id: int,
+    valid_for: timedelta | None = None,
+) -> Guest:
+    """A guest who joined in the room with the join code: no e-mail address, consent given.
+
+    They were not sent a link, so nothing can renew them; their browser's session is
+    their only way in (``GUEST_SESSION_KEY``), as for a guest who came by link.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("Give your name.", code="name_required")
+    valid_for = valid_for or timedelta(days=settings.GUEST_INVITATION_MAX_AGE_DAYS)
+    now = timezone.now()
+    return Guest.objects.create(
+        organisation=organisation,
+        name=name,
+        email="",
+        home_organisation=home_organisation.strip(),
+        scope_kind=scope_kind,
+        scope_id=scope_id,
+        expires_at=now + valid_for,
+        accepted_at=now,
+        consent_given_at=now,
+    )

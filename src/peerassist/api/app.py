@@ -35,6 +35,7 @@ from peerassist.api import assists_live as _assists_live  # noqa: E402
 # Before the live router: its /{id}/notes/{note_id} would otherwise take /{id}/notes/bulk.
 api.add_router("/assists", "peerassist.api.assists_capture.router")
 api.add_router("/assists", _assists_live.router)
+api.add_router("/assists", "peerassist.api.assists_room.router")
 api.add_router("/analysis", "peerassist.api.analysis.router")
 api.add_router("/", "peerassist.api.lessons.router")
 api.add_router("/reports", "peerassist.api.reports.router")

@@ -60,6 +60,7 @@ class PlanIn(Schema):
     purpose: str = Field("", max_length=5000)
     open_decisions: str = Field("", max_length=5000)
     deliverables: str = Field("", max_length=5000)
+    ground_rules: str | None = Field(None, max_length=3000)
     mode: str = PeerAssist.Mode.IN_PERSON
     venue: str = Field("", max_length=300)
     video_link: str = Field("", max_length=500)
@@ -79,6 +80,7 @@ class PlanPatch(Schema):
     purpose: str | None = Field(None, max_length=5000)
     open_decisions: str | None = Field(None, max_length=5000)
     deliverables: str | None = Field(None, max_length=5000)
+    ground_rules: str | None = Field(None, max_length=3000)
     mode: str | None = None
     venue: str | None = Field(None, max_length=300)
     video_link: str | None = Field(None, max_length=500)
@@ -107,6 +109,7 @@ class AssistOut(Schema):
     purpose: str
     open_decisions: str
     deliverables: str
+    ground_rules: str
     mode: str
     venue: str
     video_link: str
@@ -174,6 +177,7 @@ class ParticipantOut(Schema):
     kind: str
     email: str = Field(description="Empty unless the asker is on the host team.")
     rsvp: str
+    attendance: str = Field(description="in_room, online, or empty while not said.")
     invited_at: dt.datetime | None
     invitation_sent_at: dt.datetime | None = Field(
         description="When the mail server took the latest invitation; empty, or earlier "
@@ -223,6 +227,7 @@ class AttachmentOut(Schema):
 class RsvpIn(Schema):
     rsvp: str
     consent: bool = False
+    attendance: str = ""
 
 
 class BriefingOut(Schema):
@@ -259,6 +264,7 @@ def _assist_out(assist: PeerAssist, actor: Any) -> dict[str, Any]:
                 "purpose",
                 "open_decisions",
                 "deliverables",
+                "ground_rules",
                 "mode",
                 "venue",
                 "video_link",
@@ -313,6 +319,7 @@ def _participant_out(p: Participant, *, contact: bool = True) -> dict[str, Any]:
         "kind": "guest" if guest else "colleague",
         "email": guest.email if guest else (p.user.email if p.user else ""),
         "rsvp": p.rsvp,
+        "attendance": p.attendance,
         "invited_at": p.invited_at,
         "invitation_sent_at": p.invitation_sent_at,
         "invitation_active": guest.is_active if guest else None,
@@ -364,6 +371,7 @@ def assist_patch(request: ApiRequest, assist_id: int, payload: PlanPatch) -> dic
         "purpose": assist.purpose,
         "open_decisions": assist.open_decisions,
         "deliverables": assist.deliverables,
+        "ground_rules": assist.ground_rules,
         "mode": assist.mode,
         "venue": assist.venue,
         "video_link": assist.video_link,
@@ -544,13 +552,20 @@ def rsvp(request: ApiRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any]
     assist = access_peer_assist(actor, assist_id)
     if isinstance(actor, User):
         return _participant_out(
-            services.colleague_reply(assist=assist, user=actor, rsvp=payload.rsvp)
+            services.colleague_reply(
+                assist=assist, user=actor, rsvp=payload.rsvp, attendance=payload.attendance
+            )
         )
     visitor = participant_of(actor, assist) if isinstance(actor, Guest) else None
     if visitor is None:
         raise Forbidden("Only an invited visitor replies here.", code="not_a_guest")
     return _participant_out(
-        services.invitation_reply(participant=visitor, rsvp=payload.rsvp, consent=payload.consent)
+        services.invitation_reply(
+            participant=visitor,
+            rsvp=payload.rsvp,
+            consent=payload.consent,
+            attendance=payload.attendance,
+        )
     )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from peerassist.accounts.models import Guest, Organisation
+from peerassist.assists.ground_rules import default_ground_rules
 from peerassist.core.models import TimeStampedModel
 from peerassist.projects.models import BeforeActionReview, LearningNeed, Project
 
@@ -39,6 +40,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class JoinAdmission(models.TextChoices):
+    EVERYONE = "everyone", "Admit everyone with the code"
+    BY_HAND = "by_hand", "Admit each person by hand"
+
+
+class Attendance(models.TextChoices):
+    IN_ROOM = "in_room", "In the room"
+    ONLINE = "online", "Online"
+
+
 class PeerAssist(TimeStampedModel):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -61,6 +72,12 @@ class PeerAssist(TimeStampedModel):
     purpose = models.TextField(blank=True, max_length=5000)
     open_decisions = models.TextField(blank=True, max_length=5000, help_text="One per line.")
     deliverables = models.TextField(blank=True, max_length=5000)
+    ground_rules = models.TextField(
+        blank=True,
+        max_length=3000,
+        default=default_ground_rules,
+        help_text="One per line; shown on the board and the wall in Welcome and Tell.",
+    )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     venue = models.CharField(max_length=300, blank=True)
     video_link = models.URLField(blank=True, max_length=500)
@@ -90,6 +107,11 @@ class PeerAssist(TimeStampedModel):
     )
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     timer_paused_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    # Join from a phone in the room (assists/live/join.py): everyone at once, or by hand.
+    join_admission = models.CharField(
+        max_length=10, choices=JoinAdmission.choices, default=JoinAdmission.BY_HAND
+    )
 
     # Close: the host's thanks and the date the visitors will get the action list.
     host_thanks = models.TextField(blank=True, max_length=5000)
@@ -176,6 +198,7 @@ class Participant(TimeStampedModel):
     job_title = models.CharField(max_length=150, blank=True)
     experience = models.TextField(blank=True, max_length=2000)
     rsvp = models.CharField(max_length=12, choices=Rsvp.choices, default=Rsvp.NOT_INVITED)
+    attendance = models.CharField(max_length=8, choices=Attendance.choices, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     # When the mail server took the latest invitation; earlier than ``invited_at`` (or empty)
     # while its e-mail is still queued for the task worker.
@@ -330,3 +353,64 @@ class BoardPhoto(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class JoinCode(models.Model):
+    """A short code (and QR code) people in the room type to join this peer assist.
+
+    One is current per peer assist; rotating it stamps ``replaced_at`` on the old one, which
+    is kept so that somebody typing it is told it was replaced rather than that it is wrong.
+    """
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="join_codes")
+    code = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class JoinRequest(TimeStampedModel):
+    """Somebody who typed the join code: waiting for the facilitator, admitted or refused."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ADMITTED = "admitted", "Admitted"
+        REFUSED = "refused", "Refused"
+
+    class JoinRole(models.TextChoices):
+        VISITOR = "visitor", "Visitor"
+        HOST_TEAM = "host_team", "Host team"
+
+    assist = models.ForeignKey(PeerAssist, on_delete=models.CASCADE, related_name="join_requests")
+    join_code = models.ForeignKey(JoinCode, on_delete=models.CASCADE, related_name="requests")
+    name = models.CharField(max_length=150)
+    organisation_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=10, choices=JoinRole.choices)
+    attendance = models.CharField(
+        max_length=8, choices=Attendance.choices, default=Attendance.IN_ROOM
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    consent_given_at = models.DateTimeField()
+    participant = models.OneToOneField(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["assist", "state"])]
+
+
+class JoinThrottle(models.Model):
+    """Attempts at joining per key (an IP address or a code) in a fixed window.
+
+    In the database, not a per-process cache, so that every app process counts the same
+    attempts (docs/deployment.md runs several).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)

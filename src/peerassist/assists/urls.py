@@ -4,12 +4,15 @@ from peerassist.assists import views
 from peerassist.assists.live import views as live
 from peerassist.assists.live import views_capture as capture
 from peerassist.assists.planning import views as planning
+from peerassist.assists.live import wall_views
 
 app_name = "assists"
 urlpatterns = [
     path("", views.assist_index, name="list"),
     path("<int:assist_id>/", views.assist_detail, name="detail"),
     path("<int:assist_id>/board/", live.board, name="board"),
+    path("<int:assist_id>/wall/", wall_views.wall, name="wall"),
+    path("<int:assist_id>/join.svg", wall_views.join_qr, name="join_qr"),
     path("<int:assist_id>/reply/", views.assist_reply, name="reply"),
     # Fast capture (live/views_capture.py)
     path("<int:assist_id>/board/bulk/", capture.bulk_form, name="bulk"),

@@ -56,7 +56,10 @@ def assist_reply(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     if form.is_valid():
         try:
             planning_services.colleague_reply(
-                assist=assist, user=user, rsvp=form.cleaned_data["rsvp"]
+                assist=assist,
+                user=user,
+                rsvp=form.cleaned_data["rsvp"],
+                attendance=form.cleaned_data["attendance"],
             )
         except Forbidden as error:
             raise PermissionDenied(error.detail) from None

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from peerassist.api.app import api
 from peerassist.api.fallback import api_not_found
+from peerassist.assists.live import join_views
 from peerassist.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("peerassist.accounts.urls")),
     path("projects/", include("peerassist.projects.urls")),
     path("assists/", include("peerassist.assists.urls")),
+    path("join/", join_views.join, name="join"),
+    path("join/waiting/", join_views.join_waiting, name="join_waiting"),
     path("analysis/", include("peerassist.analysis.urls")),
     path("analysis/", include("peerassist.followup.urls")),  # follow-up kept its paths
     path("lessons/", include("peerassist.lessons.urls")),

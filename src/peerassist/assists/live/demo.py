@@ -14,7 +14,17 @@ from django.utils import timezone
 from peerassist.accounts.demo import TRUST, demo_org, demo_user
 from peerassist.accounts.services import guest_invite
 from peerassist.assists.access import GUEST_SCOPE
-from peerassist.assists.models import AgendaItem, Note, Participant, PeerAssist, Phase, Status
+from peerassist.assists.live.join import CODE_LIFETIME, new_join_code
+from peerassist.assists.models import (
+    AgendaItem,
+    Attendance,
+    JoinCode,
+    Note,
+    Participant,
+    PeerAssist,
+    Phase,
+    Status,
+)
 from peerassist.projects.demo import HAT_TITLE
 from peerassist.projects.models import BeforeActionReview, Project
 
@@ -75,6 +85,8 @@ def load() -> None:
         date=timezone.localdate(),
         status=Status.SCHEDULED,
         mode=PeerAssist.Mode.HYBRID,
+        venue="Learning Centre, Room 2, Northmoor Community Hospital",
+        video_link="https://meet.northmoor.example/hat-practice",
         created_by=demo_user("host.lead@northmoor.example"),
     )
     for order, (phase, title, lead, minutes) in enumerate(AGENDA):
@@ -92,6 +104,7 @@ def load() -> None:
             organisation_name=trust.name,
             job_title=user.job_title,
             rsvp=Participant.Rsvp.ACCEPTED,
+            attendance=Attendance.IN_ROOM,
         )
     visitor = demo_user(VISITOR_USER[0])
     Participant.objects.create(
@@ -125,6 +138,7 @@ def load() -> None:
             organisation_name=org_name,
             job_title=job,
             rsvp=Participant.Rsvp.ACCEPTED,
+            attendance=Attendance.ONLINE if email.startswith("tom.") else Attendance.IN_ROOM,
         )
         if email.startswith("tom."):
             speaker = participant
@@ -143,4 +157,9 @@ def load() -> None:
         captured_by=people[Participant.Role.NOTE_TAKER],
         spoken_by=speaker,
         version=1,
+    )
+    # A join code on the wall and the board, so people in the room can join from a phone;
+    # the facilitator admits each by hand (their board's "Join from a phone" panel).
+    JoinCode.objects.create(
+        assist=assist, code=new_join_code(), expires_at=timezone.now() + CODE_LIFETIME
     )

@@ -11,7 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from peerassist.assists.access import access_peer_assist
+from peerassist.assists.live.framing import FRAMING_PHASES, framing_for
+from peerassist.assists.live.wall import wall_can_open
 from peerassist.assists.models import Note
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import is_facilitator
 from peerassist.core.errors import NotFound
 
 
@@ -26,5 +30,13 @@ def board(request: HttpRequest, assist_id: int) -> HttpResponse:
     return render(
         request,
         "assists/board.html",
-        {"assist": assist, "kinds": Note.Kind.choices, "max_length": Note.MAX_LENGTH},
+        {
+            "assist": assist,
+            "kinds": Note.Kind.choices,
+            "max_length": Note.MAX_LENGTH,
+            "framing": framing_for(assist),
+            "show_framing": assist.phase in FRAMING_PHASES,
+            "is_facilitator": is_facilitator(participant_of(actor, assist)),
+            "can_open_wall": wall_can_open(actor, assist),
+        },
     )

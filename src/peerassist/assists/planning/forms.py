@@ -8,7 +8,7 @@ from django import forms
 
 from peerassist.accounts.forms import GuestAcceptForm
 from peerassist.accounts.models import Membership
-from peerassist.assists.models import AgendaItem, Participant, PeerAssist, Phase
+from peerassist.assists.models import AgendaItem, Attendance, Participant, PeerAssist, Phase
 from peerassist.assists.planning.agenda import MAX_ITEM_MINUTES, TEMPLATES
 from peerassist.assists.planning.services import GUEST_ROLES, PlanFields
 from peerassist.core.forms import NhsForm
@@ -20,6 +20,7 @@ ERROR_FIELDS = {
     "title_too_long": "title",
     "bad_mode": "mode",
     "bad_video_link": "video_link",
+    "bad_attendance": "attendance",
     "date_in_past": "date",
     "date_required": "date",
     "end_before_start": "ends_at",
@@ -68,6 +69,13 @@ class PlanForm(NhsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, a ranked list of risks and options.",
     )
+    ground_rules = forms.CharField(
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One per line. They start as the Learning Handbook's; shown on the board "
+        "and the wall in Welcome and Tell.",
+    )
     mode = forms.ChoiceField(choices=PeerAssist.Mode.choices, label="How people take part")
     venue = forms.CharField(required=False, max_length=300, help_text="Room and address.")
     video_link = forms.CharField(
@@ -115,6 +123,8 @@ class PlanForm(NhsForm):
             purpose=data["purpose"],
             open_decisions=data["open_decisions"],
             deliverables=data["deliverables"],
+            # A post without the field (an older form) keeps the rules as they are.
+            ground_rules=data["ground_rules"] if "ground_rules" in self.data else None,
             mode=data["mode"],
             venue=data["venue"],
             video_link=data["video_link"],
@@ -131,6 +141,7 @@ class PlanForm(NhsForm):
             "purpose": assist.purpose,
             "open_decisions": assist.open_decisions,
             "deliverables": assist.deliverables,
+            "ground_rules": assist.ground_rules,
             "mode": assist.mode,
             "venue": assist.venue,
             "video_link": assist.video_link,
@@ -255,10 +266,23 @@ def _reply_field() -> forms.ChoiceField:
     )
 
 
+def _attendance_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="How will you take part?",
+        required=False,
+        choices=Attendance.choices,
+        widget=forms.RadioSelect,
+        help_text="This peer assist is hybrid: say whether you will be in the room or on "
+        "the video call.",
+        error_messages={"invalid_choice": "Say whether you will be in the room or online."},
+    )
+
+
 class GuestReplyForm(GuestAcceptForm):
     """The guest's answer: coming, not coming or maybe, and consent to record their notes."""
 
     rsvp = _reply_field()
+    attendance = _attendance_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -276,3 +300,4 @@ class ColleagueReplyForm(NhsForm):
     notes written without an account; a colleague's account already does."""
 
     rsvp = _reply_field()
+    attendance = _attendance_field()

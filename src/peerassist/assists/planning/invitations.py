@@ -84,6 +84,13 @@ def assist_ics(assist: PeerAssist, participant: Participant | None = None) -> by
     if location:
         event["location"] = vText(export_text(location))
     description = assist.purpose or ""
+    if assist.video_link:
+        # The venue stays the location (people in the room go there); the call is the URL.
+        event.add("url", assist.video_link)
+        description = (
+            f"{description}\n\nVideo call for people taking part online: "
+            f"{assist.video_link}".strip()
+        )
     if participant is not None:
         description = f"{description}\n\nYour invitation: {invitation_link(participant)}".strip()
     event.add("description", export_text(description))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from peerassist.accounts.models import Membership, User
 from peerassist.accounts.services import guest_accept, guest_invite, guest_revoke
 from peerassist.assists.access import GUEST_SCOPE
-from peerassist.assists.models import Attachment, Participant, PeerAssist, Status
+from peerassist.assists.models import Attachment, Attendance, Participant, PeerAssist, Status
 from peerassist.core.disconnect import disconnect_person_on_commit
 from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
 from peerassist.projects.models import BeforeActionReview, Project
@@ -46,6 +46,7 @@ class PlanFields:
     purpose: str = ""
     open_decisions: str = ""
     deliverables: str = ""
+    ground_rules: str | None = None  # None: keep (or, new, start from the Handbook's)
     mode: str = PeerAssist.Mode.IN_PERSON
     venue: str = ""
     video_link: str = ""
@@ -65,15 +66,7 @@ def _clean_plan(
         raise Invalid("Keep the title to 200 characters or fewer.", code="title_too_long")
     if fields.mode not in PeerAssist.Mode.values:
         raise Invalid("Choose in person, online or hybrid.", code="bad_mode")
-    video_link = fields.video_link.strip()
-    if video_link:
-        try:
-            URLValidator(schemes=["https", "http"])(video_link)
-        except ValidationError:
-            raise Invalid(
-                "Enter the video link as a full web address, like https://meet.example.org/abc.",
-                code="bad_video_link",
-            ) from None
+    video_link = _clean_video_link(fields.video_link)
     changed_date = fields.date is not None and fields.date != previous_date
     if changed_date and fields.date is not None and fields.date < timezone.localdate():
         raise Invalid("The date must be today or in the future.", code="date_in_past")
@@ -86,10 +79,22 @@ def _clean_plan(
         bar = BeforeActionReview.objects.filter(pk=fields.bar_id, project=project).first()
         if bar is None:
             raise Invalid("Choose a Before Action Review of this project.", code="bad_bar")
-    for name, limit in (("purpose", 5000), ("open_decisions", 5000), ("deliverables", 5000)):
-        if len(getattr(fields, name)) > limit:
-            raise Invalid(f"Keep the {name.replace('_', ' ')} to {limit} characters or fewer.")
+    for name, limit in (
+        ("purpose", 5000),
+        ("open_decisions", 5000),
+        ("deliverables", 5000),
+        ("ground_rules", 3000),
+    ):
+        if len(getattr(fields, name) or "") > limit:
+            raise Invalid(
+                f"Keep the {name.replace('_', ' ')} to {limit} characters or fewer.",
+                code=f"{name}_too_long",
+            )
+    ground_rules = (
+        {} if fields.ground_rules is None else {"ground_rules": fields.ground_rules.strip()}
+    )
     return {
+        **ground_rules,
         "title": title,
         "purpose": fields.purpose.strip(),
         "open_decisions": fields.open_decisions.strip(),
@@ -102,6 +107,36 @@ def _clean_plan(
         "ends_at": fields.ends_at,
         "bar": bar,
     }
+
+
+def _clean_video_link(value: str) -> str:
+    """An https address or nothing: the link goes into e-mails, calendars and the board, so
+    ``javascript:``, ``http:`` and every other scheme are refused with the reason."""
+    link = value.strip()
+    if not link:
+        return ""
+    scheme = link.split(":", 1)[0].lower() if ":" in link else ""
+    if scheme and scheme != "https":
+        raise Invalid(
+            f"The video link must be a secure web address starting with https://, like "
+            f"https://meet.example.org/abc; a “{scheme[:20]}:” link is not accepted.",
+            code="bad_video_link",
+        )
+    try:
+        URLValidator(schemes=["https"])(link)
+    except ValidationError:
+        raise Invalid(
+            "Enter the video link as a full web address starting with https://, like "
+            "https://meet.example.org/abc.",
+            code="bad_video_link",
+        ) from None
+    return link
+
+
+def _clean_attendance(attendance: str) -> str:
+    if attendance not in {"", *Attendance.values}:
+        raise Invalid("Say whether you will be in the room or online.", code="bad_attendance")
+    return attendance
 
 
 @transaction.atomic
@@ -290,17 +325,28 @@ def participant_rsvp_set(*, participant: Participant, rsvp: str) -> Participant:
 
 
 @transaction.atomic
-def invitation_reply(*, participant: Participant, rsvp: str, consent: bool) -> Participant:
-    """A guest's answer. Coming (or maybe) needs consent to record their notes; no is enough."""
+def invitation_reply(
+    *, participant: Participant, rsvp: str, consent: bool, attendance: str = ""
+) -> Participant:
+    """A guest's answer. Coming (or maybe) needs consent to record their notes; no is enough.
+
+    ``attendance`` (in the room or online; empty: not said) is kept when given.
+    """
     if rsvp not in REPLIES:
         raise Invalid("Answer yes, no or maybe.", code="bad_rsvp")
+    attendance = _clean_attendance(attendance)
     if participant.guest is not None and (rsvp != Participant.Rsvp.DECLINED or consent):
         guest_accept(guest=participant.guest, consent=consent)
+    if attendance:
+        participant.attendance = attendance
+        participant.save(update_fields=["attendance", "updated_at"])
     return participant_rsvp_set(participant=participant, rsvp=rsvp)
 
 
 @transaction.atomic
-def colleague_reply(*, assist: PeerAssist, user: User, rsvp: str) -> Participant:
+def colleague_reply(
+    *, assist: PeerAssist, user: User, rsvp: str, attendance: str = ""
+) -> Participant:
     """A colleague's answer to their invitation, given once for every role they hold here
     (they come or not as one person); returns their first participant record.
 
@@ -326,7 +372,7 @@ def colleague_reply(*, assist: PeerAssist, user: User, rsvp: str) -> Participant
             code="not_invited_yet",
         )
     for participant in rows:
-        invitation_reply(participant=participant, rsvp=rsvp, consent=False)
+        invitation_reply(participant=participant, rsvp=rsvp, consent=False, attendance=attendance)
     return rows[0]
 
 

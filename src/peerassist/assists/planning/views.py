@@ -40,6 +40,7 @@ from peerassist.assists.planning.forms import (
     add_service_error,
 )
 from peerassist.assists.planning.selectors import PlanPresenter, plan_overview
+from peerassist.assists.ground_rules import HANDBOOK_GROUND_RULES
 from peerassist.core.errors import DomainError, Forbidden, NotFound
 from peerassist.projects.access import ProjectNeed, access_project
 
@@ -122,7 +123,10 @@ def plan_create(request: HttpRequest, project_id: int) -> HttpResponse:
     form = NewPlanForm(
         request.POST or None,
         project=project,
-        initial={"title": f"Peer assist: {project.title}"[:200]},
+        initial={
+            "title": f"Peer assist: {project.title}"[:200],
+            "ground_rules": HANDBOOK_GROUND_RULES,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -573,13 +577,18 @@ def invitation(request: HttpRequest, assist_id: int) -> HttpResponse:
     participant = participant_of(actor, assist)
     if participant is None:
         raise Http404("No such invitation.")
-    initial = {"rsvp": participant.rsvp, "consent": actor.consent_given_at is not None}
+    initial = {
+        "rsvp": participant.rsvp,
+        "consent": actor.consent_given_at is not None,
+        "attendance": participant.attendance,
+    }
     form = GuestReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.invitation_reply(
             participant=participant,
             rsvp=form.cleaned_data["rsvp"],
             consent=form.cleaned_data["consent"],
+            attendance=form.cleaned_data["attendance"],
         )
         messages.success(request, "Thank you. Your reply has been sent to the host team.")
         return redirect(_plan_url(assist, "invitation"))
