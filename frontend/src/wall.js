@@ -237,9 +237,13 @@ function noteCard(note, fresh) {
       class: `pa-wall-note pa-wall-note--${note.kind}${spotlighted ? " pa-wall-note--spotlight" : ""}${fresh ? " pa-wall-note--new" : ""}`,
       "data-note-id": note.id,
     },
-    el("span", { class: "pa-wall-note__kind", text: KIND_LABELS[note.kind] || "Note" }),
     el("p", { class: "pa-wall-note__text pa-break-words", text: note.text }),
-    by ? el("p", { class: "pa-wall-note__by", text: by }) : null,
+    el(
+      "p",
+      { class: "pa-wall-note__meta" },
+      el("span", { class: "pa-wall-note__kind", text: KIND_LABELS[note.kind] || "Note" }),
+      by ? ` · ${by}` : null,
+    ),
   );
 }
 

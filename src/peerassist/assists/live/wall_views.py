@@ -1,13 +1,12 @@
 """The wall page (``/assists/<id>/wall/``) and the join QR code it and the board show.
 
 The page is a shell that ``frontend/src/wall.js`` fills from ``GET /api/v1/assists/<id>/wall``
-and keeps current over ``/ws/assists/<id>/wall/``; both go through ``access_wall``.
+and keeps current over ``/ws/assists/<id>/wall/``; all three go through ``access_wall``.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,23 +14,15 @@ from peerassist.assists.live.framing import FRAMING_PHASES, framing_for
 from peerassist.assists.live.join import join_code_current
 from peerassist.assists.live.qr import qr_svg
 from peerassist.assists.live.wall import access_wall
-from peerassist.assists.models import PeerAssist
-from peerassist.core.errors import Forbidden, NotFound
+from peerassist.core.decorators import domain_errors
 
 
-def _wall_assist(request: HttpRequest, assist_id: int) -> PeerAssist:
-    try:
-        return access_wall(getattr(request, "actor", None), assist_id)
-    except NotFound as error:
-        raise Http404(error.detail) from None
-    except Forbidden as error:
-        raise PermissionDenied(error.detail) from None
-
-
+@domain_errors
 def wall(request: HttpRequest, assist_id: int) -> HttpResponse:
-    if getattr(request, "actor", None) is None:
+    actor = getattr(request, "actor", None)
+    if actor is None:
         return redirect_to_login(request.get_full_path())
-    assist = _wall_assist(request, assist_id)
+    assist = access_wall(actor, assist_id)
     context = {
         "assist": assist,
         "framing": framing_for(assist),
@@ -40,9 +31,10 @@ def wall(request: HttpRequest, assist_id: int) -> HttpResponse:
     return render(request, "assists/wall.html", context)
 
 
+@domain_errors
 def join_qr(request: HttpRequest, assist_id: int) -> HttpResponse:
     """The current join link as an SVG QR code; 404 when there is no code to show."""
-    assist = _wall_assist(request, assist_id)
+    assist = access_wall(getattr(request, "actor", None), assist_id)
     current = join_code_current(assist)
     if current is None:
         raise Http404("This peer assist has no join code now.")
