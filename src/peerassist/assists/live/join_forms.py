@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from peerassist.assists.live.join import NAME_MAX, ORGANISATION_MAX, JoinDetails
 from peerassist.assists.models import Attendance, JoinRequest
@@ -91,3 +92,19 @@ class JoinForm(NhsForm):
             attendance=data["attendance"],
             consent=data["consent"],
         )
+
+    def refuse(self, field: str | None, detail: str) -> None:
+        """On the unfilled form of a QR link: why its code does not work, on that field only.
+
+        An unbound form has no errors to add to, so it gets an empty set first; marking the
+        other (empty) fields as wrong would only confuse somebody who has typed nothing yet.
+        """
+        self.cleaned_data = {}
+        self._errors = ErrorDict()  # what full_clean() starts with
+        self.add_error(field, detail)
+        if field != "code":
+            return
+        widget = self.fields["code"].widget
+        widget.attrs["aria-invalid"] = "true"
+        widget.attrs["aria-describedby"] = "id_code-hint id_code-error"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} nhsuk-input--error".strip()

@@ -9,14 +9,12 @@ the facilitator admits them.
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
-from peerassist.accounts.models import Guest
 from peerassist.assists.live.join import (
     JoinCode,
     code_display,
@@ -65,25 +63,12 @@ def join(request: HttpRequest) -> HttpResponse:
             try:
                 found = join_code_lookup(typed=typed, client_ip=_client_ip(request))
             except DomainError as error:
-                _refuse(form, ERROR_FIELDS.get(error.code), error.detail)
+                form.refuse(ERROR_FIELDS.get(error.code), error.detail)
                 status = error.status
             else:
                 form = JoinForm(initial={"code": code_display(found.code)})
     context = {"form": form, "found": found}
     return render(request, "assists/join.html", context, status=status)
-
-
-def _refuse(form: JoinForm, field: str | None, detail: str) -> None:
-    """Show why the code in the link does not work on the unfilled form (one field only)."""
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error(field, detail)
-    if field != "code":
-        return
-    widget = form.fields["code"].widget
-    widget.attrs["aria-invalid"] = "true"
-    widget.attrs["aria-describedby"] = "id_code-hint id_code-error"
-    widget.attrs["class"] = f"{widget.attrs.get('class', '')} nhsuk-input--error".strip()
 
 
 def _after_join(request: HttpRequest, join_request: JoinRequest) -> HttpResponse:
@@ -112,14 +97,17 @@ def join_waiting(request: HttpRequest) -> HttpResponse:
     """Somebody waiting for the facilitator: admitted → the board; refused → say so."""
     request_id = request.session.get(JOIN_SESSION_KEY)
     join_request = (
-        JoinRequest.objects.select_related("assist", "participant").filter(pk=request_id).first()
+        JoinRequest.objects.select_related("assist", "participant__guest")
+        .filter(pk=int(request_id))
+        .first()
         if request_id
         else None
     )
     if join_request is None:
         return redirect("join")
-    if join_request.state == JoinRequest.State.ADMITTED and join_request.participant:
-        guest = Guest.objects.filter(pk=join_request.participant.guest_id).first()
+    participant = join_request.participant
+    if join_request.state == JoinRequest.State.ADMITTED and participant is not None:
+        guest = participant.guest
         if guest is not None and guest.is_active:
             return _enter(request, join_request)
     partial = bool(request.headers.get("HX-Request"))
