@@ -216,3 +216,22 @@ def test_the_board_shows_the_framing_in_welcome_and_tell(cast: Cast) -> None:
     PeerAssist.objects.filter(pk=cast.assist.pk).update(phase=Phase.ASK)
     html = client.get(f"/assists/{cast.assist.pk}/board/").content.decode()
     assert 'data-role="framing" hidden' in html
+
+
+def test_the_demo_shows_a_hybrid_session_with_a_join_code_and_attendance() -> None:
+    """The live demo session is hybrid, with a video link, a join code for the room (by
+    hand) and people in the room and online; the planned one carries a video link too."""
+    from peerassist.assists.demo import PLANNED_TITLE
+    from peerassist.assists.demo_live import LIVE_TITLE
+    from peerassist.assists.live.join import join_code_current
+    from peerassist.demo.loader import demo_load
+
+    demo_load()
+    live = PeerAssist.objects.get(title=LIVE_TITLE)
+    assert live.mode == PeerAssist.Mode.HYBRID and live.video_link.startswith("https://")
+    assert join_code_current(live) is not None
+    assert live.join_admission == "by_hand"
+    assert set(live.participants.values_list("attendance", flat=True)) == {"in_room", "online"}
+    assert live.ground_rules == HANDBOOK_GROUND_RULES
+    planned = PeerAssist.objects.get(title=PLANNED_TITLE)
+    assert planned.video_link.startswith("https://")

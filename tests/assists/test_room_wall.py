@@ -180,7 +180,8 @@ def cookie_for(actor: User | Guest) -> str:
     return str(session.session_key)
 
 
-async def wall_socket(live: Live, who: str) -> WebsocketCommunicator:
+async def wall_socket(live: Live, who: str, path: str = "wall/") -> WebsocketCommunicator:
+    """A socket on the wall (or, with ``path=""``, on the board) as this person."""
     key = await database_sync_to_async(cookie_for)(getattr(live, who))
     headers = [
         (b"origin", b"http://testserver"),
@@ -188,7 +189,7 @@ async def wall_socket(live: Live, who: str) -> WebsocketCommunicator:
         (b"cookie", f"sessionid={key}".encode()),
     ]
     comm = WebsocketCommunicator(
-        application, f"/ws/assists/{live.assist.pk}/wall/", headers=headers
+        application, f"/ws/assists/{live.assist.pk}/{path}", headers=headers
     )
     connected, _ = await comm.connect(timeout=10)
     assert connected
@@ -240,3 +241,32 @@ async def test_the_wall_socket_is_closed_for_people_who_may_not_open_the_wall(
     wall = await wall_socket(live, who)
     closed = await wall.receive_output(timeout=10)
     assert closed == {"type": "websocket.close", "code": 4404}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_join_changes_reach_every_board_without_names(live: Live) -> None:
+    """Somebody asking to join is pushed to every board socket as a count; names reach only
+    the facilitator, through the API."""
+    from peerassist.assists.live.join import JoinDetails, join_code_rotate, join_request_create
+
+    visitor = await wall_socket(live, "visitor", path="")
+    await next_of(visitor, "hello")
+    await database_sync_to_async(join_code_rotate)(actor=live.facilitator, assist=live.assist)
+    assert (await next_of(visitor, "join.changed"))["waiting"] == 0
+    code = await database_sync_to_async(
+        lambda: live.assist.join_codes.get(replaced_at__isnull=True).code
+    )()
+    await database_sync_to_async(join_request_create)(
+        details=JoinDetails(
+            code=code,
+            name="Secret Name",
+            organisation_name="Elsewhere",
+            role="visitor",
+            attendance="online",
+            consent=True,
+        ),
+        client_ip="10.1.1.1",
+    )
+    event = await next_of(visitor, "join.changed")
+    assert event["waiting"] == 1 and "Secret Name" not in str(event)
+    await visitor.disconnect()

@@ -115,6 +115,7 @@ def load() -> None:
         organisation_name=VISITOR_USER[1],
         job_title=visitor.job_title,
         rsvp=Participant.Rsvp.ACCEPTED,
+        attendance=Attendance.IN_ROOM,
     )
     now = timezone.now()
     speaker: Participant | None = None
