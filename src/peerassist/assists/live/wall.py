@@ -3,7 +3,7 @@
 Who may open it: the facilitator (user or guest) and the people who may plan the peer
 assist (host team, knowledge managers). It shows the join code, which lets anyone in the
 room become a participant, so it is for the people who run the session; visitors and
-colleagues who merely watch are refused with the reason (403), strangers get 404 (ADR 0010).
+colleagues who merely watch are refused with the reason (403), strangers get 404 (ADR 0011).
 
 Whoever opens it, the wall shows what *everyone in the room* may see: notes are shaped for
 no particular viewer (``note_for_viewer(..., None)``), so hidden notes and, under private
