@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from peerassist.assists.live.join import JoinDetails, join_code_rotate, join_request_create
@@ -215,3 +216,6 @@ async def test_the_wall_socket_answers_each_role(
         await comm.disconnect()
     else:
         assert first == {"type": "websocket.close", "code": 4404}
+    # The sync thread's connection goes with the test, so PostgreSQL can drop the test
+    # database afterwards.
+    await database_sync_to_async(connections.close_all)()
