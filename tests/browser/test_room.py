@@ -135,6 +135,8 @@ def test_the_wall_shows_twenty_notes_at_1920_by_1080_and_new_ones_live(
     )
     assert answer["status"] == 201, answer
     expect(wall.locator(".pa-wall-note", has_text=text)).to_have_count(1)
+    arrived = wall.locator(".pa-wall-note", has_text=text)
+    assert arrived.evaluate("(n) => getComputedStyle(n).animationName") == "pa-wall-arrive"
     meta = wall.locator(".pa-wall-note", has_text=text).locator(".pa-wall-note__meta")
     expect(meta).to_have_text(re.compile(r"^Tip · \S+"))  # the kind and who wrote it
     # Timer and anonymity from the facilitator's controls.
@@ -142,6 +144,21 @@ def test_the_wall_shows_twenty_notes_at_1920_by_1080_and_new_ones_live(
     call(facilitator, "PATCH", f"/api/v1/assists/{assist_id}/controls", {"timer": "start"})
     expect(wall.locator("[data-role=timer-time]")).to_have_text(re.compile(r"\d+:\d\d"))
     expect(meta).to_have_text("Tip")  # anonymous: no names on the room's screen
+    # Somebody who asked for less motion gets the note without the animation.
+    calm = new_page(FACILITATOR, width=1920, height=1080)
+    calm.emulate_media(reduced_motion="reduce")
+    calm.goto(f"/assists/{assist_id}/wall/")
+    expect(calm.locator(".pa-wall-note")).to_have_count(26)
+    quiet = f"Keep the rota change for a whole quarter {tag(6)}"
+    call(
+        facilitator,
+        "POST",
+        f"/api/v1/assists/{assist_id}/notes",
+        {"client_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "text": quiet, "kind": "tip"},
+    )
+    fresh = calm.locator(".pa-wall-note", has_text=quiet)
+    expect(fresh).to_have_class(re.compile("pa-wall-note--new"))
+    assert fresh.evaluate("(n) => getComputedStyle(n).animationName") == "none"
     assert wall.console_errors == []  # type: ignore[attr-defined]
 
 
@@ -160,7 +177,13 @@ def test_the_wall_shows_the_framing_and_the_join_code_in_welcome(
     expect(wall.locator("[data-role=join-code]")).to_have_text(code)
     expect(wall.locator("[data-role=framing]")).to_be_visible()
     expect(wall.locator("[data-role=framing]")).to_contain_text("One team or three")
-    assert wall.evaluate("document.querySelector('[data-role=join-qr]').naturalWidth") > 0
+    qr = wall.locator("[data-role=join-qr]")
+    assert qr.bounding_box()["width"] >= 140
+    answer = wall.evaluate(
+        "fetch(document.querySelector('[data-role=join-qr]').src)"
+        ".then((r) => [r.status, r.headers.get('content-type')])"
+    )
+    assert answer == [200, "image/svg+xml"]
     wall.screenshot(path=str(SHOTS / "wall-welcome-1920x1080.png"))
     assert_accessible(wall, "on the wall in Welcome")
     # A new code replaces the old one on the wall at once.

@@ -23,6 +23,7 @@ def qr_svg(text: str, *, title: str) -> bytes:
         light="#fff",
         title=title,
         svgclass="pa-qr",
+        omitsize=True,
         lineclass=None,
         xmldecl=False,
         nl=False,
