@@ -276,6 +276,16 @@ def test_the_wide_board_docks_the_note_form_beside_the_notes(
     notes_box = narrow.locator(".pa-board__main").bounding_box()
     assert form_box["y"] < notes_box["y"]  # one column: the form, then the notes
     assert_accessible(narrow, "on the board at 375 px")
+    small = open_board(new_page, FACILITATOR, assist_id, width=375)
+    small.get_by_role("button", name=re.compile("join code")).click()
+    expect(small.locator("[data-role=join-code]")).to_be_visible()
+    assert small.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(small, "on the facilitator's board at 375 px")
+
+    at_1280 = open_board(new_page, HOST_LEAD, assist_id, width=1280)
+    form_box = at_1280.locator("[data-role=compose]").bounding_box()
+    notes_box = at_1280.locator(".pa-board__main").bounding_box()
+    assert form_box["x"] >= notes_box["x"] + notes_box["width"]  # docked from 1280 px
 
 
 def test_a_hybrid_invitation_carries_the_video_link_everywhere(
