@@ -238,6 +238,10 @@ def test_a_phone_joins_by_code_is_admitted_and_posts_a_note(
     expect(facilitator.locator(".pa-note", has_text=text)).to_contain_text("Priya Shah")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 375
     mobile.screenshot(path=str(SHOTS / "board-phone-375.png"))
+    # Somebody signed in who opens the join link is not signed out: told to use the account.
+    facilitator.goto("/join/")
+    expect(facilitator.get_by_role("heading", name="You are signed in")).to_be_visible()
+    assert_accessible(facilitator, "on the join page when signed in")
 
 
 def test_the_wide_board_docks_the_note_form_beside_the_notes(
