@@ -39,8 +39,8 @@ TEXTS = [
 SETUP = """
 import uuid
 from peerassist.assists.models import Note, Participant, PeerAssist
-from peerassist.assists.demo_live import LIVE_TITLE
-from peerassist.assists.selectors import board_learning_needs
+from peerassist.assists.live.demo import LIVE_TITLE
+from peerassist.assists.live.selectors import board_learning_needs
 src = PeerAssist.objects.get(title=LIVE_TITLE)
 a = PeerAssist.objects.create(organisation=src.organisation, project=src.project, bar=src.bar,
     title="Room test " + uuid.uuid4().hex[:6], purpose="Learn how others protected nurse time.",
@@ -302,8 +302,8 @@ def test_a_hybrid_invitation_carries_the_video_link_everywhere(
         "-c",
         "import json\n"
         "from peerassist.assists.models import PeerAssist\n"
-        "from peerassist.assists.demo import PLANNED_TITLE\n"
-        "from peerassist.assists.invitations import invitation_message\n"
+        "from peerassist.assists.planning.demo import PLANNED_TITLE\n"
+        "from peerassist.assists.planning.invitations import invitation_message\n"
         "a = PeerAssist.objects.get(title=PLANNED_TITLE)\n"
         "p = a.participants.filter(guest__isnull=False).first()\n"
         "m = invitation_message(p)\n"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import StrictBool
 
+from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import join
 from peerassist.assists.live.wall import access_wall, join_wire, wall_state
@@ -32,14 +32,14 @@ class DecisionIn(Schema):
     admit: StrictBool
 
 
-def _facilitated(request: HttpRequest, assist_id: int) -> PeerAssist:
-    actor = request.auth  # type: ignore[attr-defined]
+def _facilitated(request: ApiRequest, assist_id: int) -> PeerAssist:
+    actor = request.auth
     assist = access_peer_assist(actor, assist_id)
     ensure_facilitator(participant_of(actor, assist))
     return assist
 
 
-def _joins(request: HttpRequest, assist: PeerAssist) -> dict[str, Any]:
+def _joins(request: ApiRequest, assist: PeerAssist) -> dict[str, Any]:
     assist.refresh_from_db()
     return {
         **join_wire(assist, absolute=request.build_absolute_uri),
@@ -61,32 +61,30 @@ def _joins(request: HttpRequest, assist: PeerAssist) -> dict[str, Any]:
 
 
 @router.get("/{assist_id}/wall", response=dict, summary="The wall view's state")
-def wall_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def wall_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     """What the room's screen shows: notes as everyone may see them, no names when anonymous."""
-    assist = access_wall(request.auth, assist_id)  # type: ignore[attr-defined]
+    assist = access_wall(request.auth, assist_id)
     return wall_state(assist, absolute=request.build_absolute_uri)
 
 
 @router.get("/{assist_id}/joins", response=dict, summary="The join code and who is waiting")
-def joins_get(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def joins_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     return _joins(request, _facilitated(request, assist_id))
 
 
 @router.post("/{assist_id}/joins/code", response=dict, summary="Show a new join code")
-def join_code_new(request: HttpRequest, assist_id: int) -> dict[str, Any]:
+def join_code_new(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     """A new code; the one before stops working at once."""
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
-    join.join_code_rotate(actor=request.auth, assist=assist)  # type: ignore[attr-defined]
+    assist = access_peer_assist(request.auth, assist_id)
+    join.join_code_rotate(actor=request.auth, assist=assist)
     return _joins(request, assist)
 
 
 @router.put("/{assist_id}/joins/admission", response=dict, summary="Admit everyone or by hand")
-def join_admission_put(
-    request: HttpRequest, assist_id: int, payload: AdmissionIn
-) -> dict[str, Any]:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+def join_admission_put(request: ApiRequest, assist_id: int, payload: AdmissionIn) -> dict[str, Any]:
+    assist = access_peer_assist(request.auth, assist_id)
     join.join_admission_set(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         admission=payload.admission,
     )
@@ -95,11 +93,11 @@ def join_admission_put(
 
 @router.post("/{assist_id}/joins/{request_id}/decision", response=dict, summary="Admit or refuse")
 def join_decide(
-    request: HttpRequest, assist_id: int, request_id: int, payload: DecisionIn
+    request: ApiRequest, assist_id: int, request_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    assist = access_peer_assist(request.auth, assist_id)  # type: ignore[attr-defined]
+    assist = access_peer_assist(request.auth, assist_id)
     join.join_request_decide(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
         assist=assist,
         request_id=request_id,
         admit=payload.admit,

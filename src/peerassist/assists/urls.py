@@ -3,8 +3,8 @@ from django.urls import path
 from peerassist.assists import views
 from peerassist.assists.live import views as live
 from peerassist.assists.live import views_capture as capture
-from peerassist.assists.planning import views as planning
 from peerassist.assists.live import wall_views
+from peerassist.assists.planning import views as planning
 
 app_name = "assists"
 urlpatterns = [

@@ -223,6 +223,17 @@ class ParticipantAdded(LiveEvent):
     participant: Person
 
 
+class JoinChanged(LiveEvent):
+    """The join code, the admission mode or the waiting list changed. Only the number
+    waiting: the facilitator's board reads names from ``GET …/joins``, the wall its new code
+    from ``GET …/wall``."""
+
+    sent_by: ClassVar[str] = "assists/live/join.py"
+    type: Literal["join.changed"] = "join.changed"
+    version: int
+    waiting: int
+
+
 class PresenceChanged(LiveEvent):
     """Somebody opened or left the board, said "I'm done", or started or stopped typing.
     Not versioned: it changes often and nobody resyncs it."""
@@ -352,6 +363,7 @@ EVENTS: tuple[type[LiveEvent], ...] = (
     TakeawaySaved,
     ClosingSaved,
     ParticipantAdded,
+    JoinChanged,
     PresenceChanged,
     Pong,
     ErrorFrame,

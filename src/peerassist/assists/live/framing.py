@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from peerassist.assists.models import PeerAssist, Phase
 from peerassist.assists.live.selectors import board_learning_needs
+from peerassist.assists.models import PeerAssist, Phase
 
 FRAMING_PHASES = {Phase.WELCOME, Phase.TELL}
 

@@ -28,6 +28,7 @@ from peerassist.accounts.actors import Actor
 from peerassist.accounts.services import guest_admit_in_person
 from peerassist.assists.access import GUEST_SCOPE
 from peerassist.assists.lifecycle import BOARD_OPEN
+from peerassist.assists.live import events
 from peerassist.assists.models import (
     Attendance,
     JoinAdmission,
@@ -41,7 +42,6 @@ from peerassist.assists.models import (
 from peerassist.assists.participants import participant_of
 from peerassist.assists.permissions import ensure_facilitator
 from peerassist.assists.versions import version_take
-from peerassist.core.broadcast import broadcast_on_commit
 from peerassist.core.errors import DomainError, Invalid, NotFound
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
@@ -153,7 +153,7 @@ def _emit_join_changed(assist: PeerAssist) -> None:
     """
     version = version_take(assist)
     waiting = JoinRequest.objects.filter(assist=assist, state=JoinRequest.State.WAITING).count()
-    broadcast_on_commit(assist.pk, {"type": "join.changed", "version": version, "waiting": waiting})
+    events.emit(assist.pk, events.JoinChanged(version=version, waiting=waiting))
 
 
 @transaction.atomic

@@ -22,9 +22,6 @@ from peerassist.accounts.actors import Actor
 from peerassist.assists.access import access_peer_assist, assist_can_plan
 from peerassist.assists.live.framing import FRAMING_PHASES, framing_for
 from peerassist.assists.live.join import code_display, join_closed_reason, join_code_current
-from peerassist.assists.models import AgendaItem, Note, Participant, PeerAssist, Phase, Status
-from peerassist.assists.participants import participant_of
-from peerassist.assists.permissions import is_facilitator
 from peerassist.assists.live.selectors import (
     board_learning_needs,
     controls_wire,
@@ -32,6 +29,9 @@ from peerassist.assists.live.selectors import (
     note_wire,
     presence_state,
 )
+from peerassist.assists.models import AgendaItem, Note, Participant, PeerAssist, Phase, Status
+from peerassist.assists.participants import participant_of
+from peerassist.assists.permissions import is_facilitator
 from peerassist.core.errors import Forbidden
 
 NAME_KEYS = ("author", "spoken_by", "captured_by")

@@ -13,10 +13,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from peerassist.assists.live import events
 from peerassist.assists.live.consumers import AssistConsumer
+from peerassist.assists.live.selectors import presence_state
 from peerassist.assists.live.wall import access_wall
 from peerassist.assists.models import PeerAssist
-from peerassist.assists.live.selectors import presence_state
 from peerassist.core.errors import DomainError
 
 
@@ -35,12 +36,13 @@ class WallConsumer(AssistConsumer):
     def _join(self) -> dict[str, Any]:
         assert self.assist is not None
         version = PeerAssist.objects.values_list("version", flat=True).get(pk=self.assist.pk)
-        return {
-            "type": "hello",
-            "version": version,
-            "participant_id": None,
-            "presence": presence_state(self.assist.pk),
-        }
+        return events.frame(
+            events.Hello(
+                version=version,
+                participant_id=None,
+                presence=events.Presence(**presence_state(self.assist.pk)),
+            )
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.give_up_timer is not None:
@@ -54,7 +56,7 @@ class WallConsumer(AssistConsumer):
             return
         assert self.assist is not None
         version = await database_sync_to_async(self._version)()
-        await self.send_json({"type": "pong", "version": version})
+        await self.send_json(events.frame(events.Pong(version=version)))
 
     def _version(self) -> int:
         assert self.assist is not None

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerassist.accounts.models import Guest, User
 from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.assists.ground_rules import HANDBOOK_GROUND_RULES
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.participants import participant_of
@@ -40,7 +41,6 @@ from peerassist.assists.planning.forms import (
     add_service_error,
 )
 from peerassist.assists.planning.selectors import PlanPresenter, plan_overview
-from peerassist.assists.ground_rules import HANDBOOK_GROUND_RULES
 from peerassist.core.errors import DomainError, Forbidden, NotFound
 from peerassist.projects.access import ProjectNeed, access_project
 

@@ -19,8 +19,8 @@ from django.test import Client
 from peerassist.assists.live.join import JoinDetails, join_code_rotate, join_request_create
 from peerassist.assists.models import JoinCode, JoinRequest
 from peerassist.config.asgi import application
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
-from tests.assists.test_room_wall import cookie_for
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.test_room_wall import cookie_for
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import Guest, User
-from peerassist.assists import services
+from peerassist.assists.live import services
 from peerassist.assists.models import Participant, Phase, PresenceSeat
 from peerassist.config.asgi import application
-from tests.assists.live_fixtures import Live, live_fixture  # noqa: F401
+from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db

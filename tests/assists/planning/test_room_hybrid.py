@@ -12,11 +12,11 @@ from django.core import mail
 from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
-from peerassist.assists.agenda import agenda_apply_template
 from peerassist.assists.ground_rules import HANDBOOK_GROUND_RULES
-from peerassist.assists.invitations import invitations_deliver, invitations_send
 from peerassist.assists.models import Participant, PeerAssist, Phase
-from tests.assists.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from peerassist.assists.planning.agenda import agenda_apply_template
+from peerassist.assists.planning.invitations import invitations_deliver, invitations_send
+from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -221,9 +221,9 @@ def test_the_board_shows_the_framing_in_welcome_and_tell(cast: Cast) -> None:
 def test_the_demo_shows_a_hybrid_session_with_a_join_code_and_attendance() -> None:
     """The live demo session is hybrid, with a video link, a join code for the room (by
     hand) and people in the room and online; the planned one carries a video link too."""
-    from peerassist.assists.demo import PLANNED_TITLE
-    from peerassist.assists.demo_live import LIVE_TITLE
+    from peerassist.assists.live.demo import LIVE_TITLE
     from peerassist.assists.live.join import join_code_current
+    from peerassist.assists.planning.demo import PLANNED_TITLE
     from peerassist.demo.loader import demo_load
 
     demo_load()
