@@ -302,3 +302,22 @@ def test_the_board_shows_the_join_panel_to_the_facilitator_only(api: ApiClient, 
     html = host.get(f"/assists/{live.assist.pk}/board/").content.decode()
     assert 'data-role="join-panel"' not in html
     assert Note.objects.count() == 0
+
+
+@pytest.mark.parametrize("admission", ["by_hand", "everyone"])
+def test_a_second_tap_on_join_makes_no_second_request(
+    api: ApiClient, live: Live, admission: str
+) -> None:
+    """The same browser sending the same form twice (a double tap, a retry after a dropped
+    connection) gets the first request back: one request, at most one guest."""
+    code = new_code(api, live)
+    api.put(f"/api/v1/assists/{live.assist.pk}/joins/admission", {"admission": admission})
+    phone = Client()
+    first = phone.post("/join/", join_form(code))
+    second = phone.post("/join/", join_form(code))
+    assert first["Location"] == second["Location"]
+    assert JoinRequest.objects.count() == 1
+    assert Guest.objects.filter(email="").count() == (1 if admission == "everyone" else 0)
+    # Somebody else on another phone is a new request.
+    Client().post("/join/", join_form(code, name="Tom Brennan"))
+    assert JoinRequest.objects.count() == 2

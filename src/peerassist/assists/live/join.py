@@ -195,8 +195,9 @@ def join_admission_set(*, actor: Actor | None, assist: PeerAssist, admission: ob
 def join_throttle_hit(key: str, limit: int) -> None:
     """Count one attempt for ``key``; TooManyAttempts once the window's limit is passed.
 
-    Its own transaction (a savepoint inside an outer one), so that a refused attempt still
-    counts: the caller's later error must not roll the count back.
+    Its own transaction, committed before anything else is checked (the join page runs
+    outside a transaction), so that a refused attempt still counts: the caller's later
+    error must not roll the count back.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -270,16 +271,34 @@ def _clean_details(details: JoinDetails) -> dict[str, Any]:
     }
 
 
-def join_request_create(*, details: JoinDetails, client_ip: str) -> JoinRequest:
+def join_request_create(
+    *, details: JoinDetails, client_ip: str, earlier_request_id: object = None
+) -> JoinRequest:
     """Ask to join with a code: admitted at once, or waiting for the facilitator.
 
     Every attempt counts against the address first and then against the code, before
-    anything else is checked; a refused attempt saves nothing but that count.
+    anything else is checked; a refused attempt saves nothing but that count. A retry from
+    the same browser (``earlier_request_id``, kept in its session) for the same peer assist
+    and person returns the earlier request, unless it was refused.
     """
     join_throttle_hit(f"ip:{client_ip}", IP_LIMIT)
     join_code = join_code_find(details.code)
     join_throttle_hit(f"code:{join_code.pk}", CODE_LIMIT)
     values = _clean_details(details)
+    earlier = (
+        JoinRequest.objects.filter(
+            pk=earlier_request_id,
+            assist_id=join_code.assist_id,
+            name=values["name"],
+            organisation_name=values["organisation_name"],
+        )
+        .exclude(state=JoinRequest.State.REFUSED)
+        .first()
+        if isinstance(earlier_request_id, int) and not isinstance(earlier_request_id, bool)
+        else None
+    )
+    if earlier is not None:
+        return earlier
     return _join_request_save(join_code=join_code, values=values)
 
 

@@ -47,7 +47,9 @@ def join(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 join_request = join_request_create(
-                    details=form.details(), client_ip=_client_ip(request)
+                    details=form.details(),
+                    client_ip=_client_ip(request),
+                    earlier_request_id=request.session.get(JOIN_SESSION_KEY),
                 )
             except DomainError as error:
                 form.add_error(ERROR_FIELDS.get(error.code), error.detail)
@@ -72,9 +74,10 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 def _after_join(request: HttpRequest, join_request: JoinRequest) -> HttpResponse:
+    # Kept after admission too, so a second tap on "Join" finds this request again.
+    request.session[JOIN_SESSION_KEY] = join_request.pk
     if join_request.state == JoinRequest.State.ADMITTED:
         return _enter(request, join_request)
-    request.session[JOIN_SESSION_KEY] = join_request.pk
     return redirect("join_waiting")
 
 
@@ -84,7 +87,6 @@ def _enter(request: HttpRequest, join_request: JoinRequest) -> HttpResponse:
     assert participant is not None and participant.guest_id is not None
     request.session.cycle_key()
     request.session[GUEST_SESSION_KEY] = participant.guest_id
-    request.session.pop(JOIN_SESSION_KEY, None)
     board = reverse("assists:board", args=[join_request.assist_id])
     if request.headers.get("HX-Request"):
         response = HttpResponse("")
