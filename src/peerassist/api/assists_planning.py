@@ -305,6 +305,7 @@ def _participant_out(p: Participant, *, contact: bool = True) -> dict[str, Any]:
             "kind": "guest" if guest else "colleague",
             "email": "",
             "rsvp": "",
+            "attendance": "",
             "invited_at": None,
             "invitation_sent_at": None,
             "invitation_active": None,
