@@ -161,9 +161,11 @@ class BarSubmitOut(BarOut):
 
 
 class NeedErrorsOut(Schema):
+    """The error shape; ``learning_needs`` names each refused need when that was the reason."""
+
     detail: str
     code: str
-    learning_needs: dict[int, str]
+    learning_needs: dict[int, str] = Field(default_factory=dict)
 
 
 class MoveIn(Schema):
