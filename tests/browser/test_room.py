@@ -149,6 +149,9 @@ def test_the_wall_shows_twenty_notes_at_1920_by_1080_and_new_ones_live(
     calm.emulate_media(reduced_motion="reduce")
     calm.goto(f"/assists/{assist_id}/wall/")
     expect(calm.locator(".pa-wall-note")).to_have_count(26)
+    # Only a note pushed over the socket is "new"; one fetched on (re)connect is not, so post
+    # once this wall is live.
+    calm.wait_for_function("() => window.__paWall?.state.ws?.readyState === WebSocket.OPEN")
     quiet = f"Keep the rota change for a whole quarter {tag(6)}"
     call(
         facilitator,
