@@ -7,7 +7,7 @@ export PEERASSIST_DATA_DIR ?= $(CURDIR)/var
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: cfir-vectors chromium tesseract run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
+.PHONY: sso-provider cfir-vectors chromium tesseract run test test-sqlite test-services lint fmt bench install install-dev frontend migrate demo clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -74,6 +74,10 @@ fmt: install-dev
 # Rebuild the CFIR engine's shipped artifact after the data files change (ADR 0014).
 cfir-vectors: install-dev
 	DEBUG=1 $(PA) build_cfir_vectors
+
+# A local OpenID provider for trying single sign-on with the demo (docs/deployment.md).
+sso-provider: install-dev
+	$(PY) -m tests.oidc_provider --port 8090 --config tests/oidc_provider/demo.json
 
 bench: install-dev
 	$(PY) -m benchmarks.run $(BENCH_ARGS)

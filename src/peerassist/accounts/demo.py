@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peerassist.accounts.models import Membership, Organisation, User
+from peerassist.accounts.models import Membership, Organisation, OrganisationSso, User
 
 DEMO_PASSWORD = "peer-assist-demo"  # printed by `make run`; demo accounts only
+
+# The trust signs in through the local test provider (`make sso-provider`, docs/deployment.md;
+# its clients and people are in tests/oidc_provider/demo.json). While that provider is not
+# running, the "Sign in with your organisation" page says it could not be reached.
+DEMO_SSO = {
+    "enabled": True,
+    "provider_name": "Local test provider",
+    "issuer": "http://127.0.0.1:8090/o",
+    "client_id": "peerassist-demo",
+    "client_secret": "demo-secret-for-the-local-test-provider-only",
+    "allowed_domains": ["northmoor.example"],
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ def load() -> None:
         Membership.objects.get_or_create(
             user=user, organisation=orgs[demo.org_slug], defaults={"role": demo.role}
         )
+    OrganisationSso.objects.get_or_create(organisation=orgs[TRUST[0]], defaults=DEMO_SSO)
 
 
 def demo_user(email: str) -> User:

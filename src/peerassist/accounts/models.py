@@ -181,3 +181,62 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrganisationSso(TimeStampedModel):
+    """An organisation's single sign-on through an OpenID Connect provider (``accounts/sso``).
+
+    People whose verified e-mail domain is in ``allowed_domains`` may sign in at ``issuer``
+    and become members. The client secret is kept as given (the provider needs it back) and
+    is never shown again in full: pages show its last four characters.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="sso")
+    enabled = models.BooleanField(default=False)
+    provider_name = models.CharField(max_length=80, blank=True)
+    issuer = models.URLField(max_length=300)
+    client_id = models.CharField(max_length=200)
+    client_secret = models.CharField(max_length=500, blank=True)
+    allowed_domains = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "single sign-on configuration"
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.organisation}"
+
+    @property
+    def label(self) -> str:
+        """What the sign-in page calls the provider."""
+        return self.provider_name or f"{self.organisation}'s sign-in service"
+
+    @property
+    def secret_hint(self) -> str:
+        """The end of the secret, enough to tell two apart; nothing if it is short."""
+        if len(self.client_secret) < 12:
+            return "set" if self.client_secret else ""
+        return f"ending in …{self.client_secret[-4:]}"
+
+
+class SsoIdentity(TimeStampedModel):
+    """One account at one provider (issuer + subject), linked to a person here.
+
+    Later sign-ins find the person by this link, so a changed e-mail address at the provider
+    still reaches the same account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.URLField(max_length=300)
+    subject = models.CharField(max_length=255)
+    last_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_link_per_sso_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

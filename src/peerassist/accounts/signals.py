@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from peerassist.accounts.sso.backend import BACKEND_PATH as SSO_BACKEND_PATH
 from peerassist.audit.record import audit_record
 from peerassist.core.disconnect import disconnect_session_on_commit
 
@@ -21,8 +22,16 @@ def sockets_close_on_sign_out(sender: Any, request: HttpRequest | None, **kwargs
 
 @receiver(user_logged_in, dispatch_uid="peerassist.accounts.audit_sign_in")
 def audit_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A password sign-in is ``sign_in``; one through an organisation's provider is
+    ``sign_in.sso``, filed under that organisation."""
+    sso = getattr(user, "backend", "") == SSO_BACKEND_PATH
     audit_record(
-        kind="sign_in", obj=user, object_label="Account", actor=user, subject_user_id=user.pk
+        kind="sign_in.sso" if sso else "sign_in",
+        obj=user,
+        object_label="Account",
+        actor=user,
+        subject_user_id=user.pk,
+        organisation_id=getattr(user, "sso_organisation_id", None) if sso else None,
     )
 
 

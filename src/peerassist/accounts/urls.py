@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerassist.accounts import views, views_audit, views_erasure, views_tokens
+from peerassist.accounts import views, views_audit, views_erasure, views_sso, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("erase/", views_erasure.erase, name="erase"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("audit.csv", views_audit.audit_log_csv, name="audit_log_csv"),
+    path("sso/", views_sso.sso_sign_in, name="sso_sign_in"),
+    path("sso/callback/", views_sso.sso_callback, name="sso_callback"),
+    path("sso/settings/", views_sso.sso_settings, name="sso_settings"),
     path("guest/welcome/", views.guest_welcome, name="guest_welcome"),
     path("guest/signed-out/", views.guest_signed_out, name="guest_signed_out"),
     path("guest/<str:token>/", views.guest_enter, name="guest_enter"),

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect, one provider per organisation (ADR 0015)."""

@@ -1,0 +1,50 @@
+"""The single sign-on pages in Chromium: the sign-in page (and its error when the demo's
+local provider is not running) and the administrators' settings page; axe is clean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_with_your_organisation(new_page: Callable[..., Any]) -> None:
+    page = new_page()
+    page.goto("/accounts/sign-in/")
+    page.get_by_role("link", name="Sign in with your organisation").click()
+    assert page.get_by_role("heading", name="Sign in with your organisation").is_visible()
+    assert_accessible(page, "sso sign-in")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("Enter your work e-mail address").first.is_visible()
+    assert_accessible(page, "sso sign-in, empty")
+    page.get_by_label("Your work e-mail address").fill("new.starter@northmoor.example")
+    page.get_by_role("button", name="Continue").click()
+    # The demo points the trust at the local test provider, which no test starts on 8090.
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page, "sso sign-in, provider down")
+
+
+def test_an_admin_edits_single_sign_on(new_page: Callable[..., Any]) -> None:
+    page = new_page("admin@northmoor.example")
+    page.goto("/accounts/sso/settings/")
+    assert page.get_by_role("heading", name="Single sign-on").is_visible()
+    assert page.get_by_label("Issuer").input_value() == "http://127.0.0.1:8090/o"
+    assert "demo-secret" not in page.content()
+    assert_accessible(page, "sso settings")
+    page.get_by_label("Allowed e-mail domains").fill("northmoor example")
+    page.get_by_role("button", name="Save settings").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page, "sso settings, with an error")
+
+
+def test_the_sso_pages_work_at_320_pixels(new_page: Callable[..., Any]) -> None:
+    page = new_page("admin@northmoor.example", width=320)
+    for path in ("/accounts/sso/", "/accounts/sso/settings/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert_accessible(page, f"{path} at 320 px")
