@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.accounts.sso_provider import Provider, provider_start
+from tests.accounts.sso_provider import Provider, provider_start, provider_stop
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +17,4 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
     try:
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except Exception:
-            process.kill()
+        provider_stop(process)

@@ -50,17 +50,18 @@ PEOPLE = {
     "alice": ("alice@trust.example", "Alice Ash"),
     "bob": ("bob@council.example", "Bob Birch"),
     "mallory": ("mallory@elsewhere.example", "Mallory Moss"),
+    "pat": ("pat@sso-test.example", "Pat Rowe"),
 }
 
 
-def provider_config() -> dict[str, object]:
+def provider_config(callback: str = CALLBACK) -> dict[str, object]:
     return {
         "clients": [
             {
                 "name": name,
                 "client_id": c.client_id,
                 "client_secret": c.client_secret,
-                "redirect_uris": [CALLBACK],
+                "redirect_uris": [callback],
             }
             for name, c in CLIENTS.items()
         ],
@@ -70,10 +71,13 @@ def provider_config() -> dict[str, object]:
     }
 
 
-def provider_start(data_dir: Path) -> tuple[Provider, subprocess.Popen[bytes]]:
-    """Start the provider on a free port and wait until it describes itself."""
+def provider_start(
+    data_dir: Path, callback: str = CALLBACK
+) -> tuple[Provider, subprocess.Popen[bytes]]:
+    """Start the provider on a free port and wait until it describes itself; its clients
+    send people back to ``callback``."""
     config = data_dir / "provider.json"
-    config.write_text(json.dumps(provider_config()))
+    config.write_text(json.dumps(provider_config(callback)))
     port = free_port()
     provider = Provider(url=f"http://127.0.0.1:{port}", log=data_dir / "provider.log")
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
@@ -108,6 +112,15 @@ def provider_start(data_dir: Path) -> tuple[Provider, subprocess.Popen[bytes]]:
         time.sleep(0.3)
     process.kill()
     pytest.fail(f"The test OpenID provider did not start:\n{provider.log.read_text()[-3000:]}")
+
+
+def provider_stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 class _Form(HTMLParser):

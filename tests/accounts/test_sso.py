@@ -268,3 +268,16 @@ def test_a_switched_off_configuration_is_never_used(
     response = client.post("/accounts/sso/", {"email": "alice@trust.example"})
     assert response.status_code == 400
     assert "No organisation here signs in with @trust.example" in response.content.decode()
+
+
+def test_the_sign_in_pages_form_may_lead_to_a_provider(
+    client: Client, trust_sso: OrganisationSso, oidc_provider: Provider
+) -> None:
+    """Browsers apply form-action to the redirect after "Continue", so this page (only)
+    allows https origins and the local test provider's; scripts stay 'self' only."""
+    csp = client.get("/accounts/sso/")["Content-Security-Policy"]
+    assert f"form-action 'self' https: {oidc_provider.url}" in csp
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    assert (
+        "form-action 'self';" in client.get("/accounts/sign-in/")["Content-Security-Policy"] + ";"
+    )

@@ -45,7 +45,9 @@ def test_home_empty_sections_say_what_they_are_for(client: Client, member: User)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/privacy/", "/accessibility/", "/accounts/sign-in/"])
+@pytest.mark.parametrize(
+    "path", ["/privacy/", "/accessibility/", "/accounts/sign-in/", "/accounts/sso/"]
+)
 def test_public_pages_carry_a_strict_content_security_policy(client: Client, path: str) -> None:
     """Every page has a CSP without 'unsafe-inline' scripts, and the statements are public."""
     response = client.get(path)

@@ -3,6 +3,8 @@ the administrators' settings page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +17,33 @@ from peerassist.accounts.sso.access import access_sso_organisation
 from peerassist.accounts.sso.domains import email_domain, organisations_for_email
 from peerassist.accounts.sso.errors import SsoRefused
 from peerassist.accounts.sso.flow import safe_next, sso_finish, sso_start
-from peerassist.accounts.sso.forms import SsoSettingsForm, SsoSignInForm
+from peerassist.accounts.sso.forms import LOCAL_HOSTS, SsoSettingsForm, SsoSignInForm
 from peerassist.accounts.sso.services import sso_configure
 from peerassist.core.decorators import domain_errors
 from peerassist.core.errors import Invalid
+from peerassist.core.middleware import CONTENT_SECURITY_POLICY
+
+
+def sign_in_csp() -> str:
+    """The site's policy, except that this page's form may lead to a provider.
+
+    Browsers apply ``form-action`` to the redirects that follow a form post, so the site's
+    ``form-action 'self'`` would stop the "Continue" button's redirect to the provider. The
+    page has nothing a person typed in it but their own address, so any https origin (and
+    the http origin of a test provider on this machine) is allowed.
+    """
+    local = sorted(
+        {
+            f"{parts.scheme}://{parts.netloc}"
+            for issuer in OrganisationSso.objects.filter(
+                enabled=True, issuer__startswith="http:"
+            ).values_list("issuer", flat=True)
+            if (parts := urlsplit(issuer)).hostname in LOCAL_HOSTS
+        }
+    )
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", " ".join(["form-action 'self' https:", *local])
+    )
 
 
 def _sign_in_page(
@@ -31,12 +56,14 @@ def _sign_in_page(
 ) -> HttpResponse:
     """The page, with the form's errors or one ``problem`` (a refused sign-in) on top."""
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-    return render(
+    response = render(
         request,
         "accounts/sso_sign_in.html",
         {"form": form, "choose": choose, "next": next_url, "problem": problem},
         status=status,
     )
+    response["Content-Security-Policy"] = sign_in_csp()
+    return response
 
 
 @never_cache
