@@ -281,3 +281,21 @@ def test_the_sign_in_pages_form_may_lead_to_a_provider(
     assert (
         "form-action 'self';" in client.get("/accounts/sign-in/")["Content-Security-Policy"] + ";"
     )
+
+
+def test_an_erased_person_who_signs_in_again_starts_afresh(
+    client: Client, org: Organisation, trust_sso: OrganisationSso
+) -> None:
+    """Erasure drops the provider link with the name and address; the next sign-in through
+    the provider makes a new account rather than reaching the anonymised one."""
+    from peerassist.accounts.erasure import user_erase
+
+    assert sign_in(client, "alice@trust.example", "alice").status_code == 302  # type: ignore[attr-defined]
+    client.logout()
+    first = User.objects.get(email="alice@trust.example")
+    user_erase(user=first, organisation_id=org.pk, confirm_name="Alice Ash")
+    assert not SsoIdentity.objects.filter(user=first).exists()
+    assert sign_in(client, "alice@trust.example", "alice").status_code == 302  # type: ignore[attr-defined]
+    again = User.objects.get(email="alice@trust.example")
+    assert again.pk != first.pk
+    assert signed_in_as(client) == "alice@trust.example"

@@ -63,6 +63,9 @@ def user_erase(*, user: User, organisation_id: int, confirm_name: str) -> User:
     user.set_unusable_password()
     user.save()
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # The provider's subject id is personal too; once gone, signing in through single
+    # sign-on again starts a new account instead of reaching the erased one.
+    user.sso_identities.all().delete()
     audit_record(
         kind="erasure",
         object_type="accounts.user",
