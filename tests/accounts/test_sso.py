@@ -123,27 +123,30 @@ def _refused(response: object, words: str) -> None:
     assert "Sign in with your organisation" in page
 
 
-def test_a_token_for_another_audience_is_refused(
-    client: Client, org: Organisation, oidc_provider: Provider
+@pytest.mark.parametrize(
+    ("provider_client", "words", "reason"),
+    [
+        # The provider's token names another application.
+        ("wrong-audience", "answered for another application", "wrong_audience"),
+        # The provider's token expired before it arrived (beyond a minute's clock skew).
+        ("expired", "had already expired", "token_expired"),
+    ],
+)
+def test_a_token_for_another_audience_or_expired_is_refused(
+    client: Client,
+    org: Organisation,
+    oidc_provider: Provider,
+    provider_client: str,
+    words: str,
+    reason: str,
 ) -> None:
-    """The provider's token names another application: refused, no account, audited."""
-    configure(org, oidc_provider, "wrong-audience", ["trust.example"])
+    """Refused on the sign-in page with the reason, no account made, audited."""
+    configure(org, oidc_provider, provider_client, ["trust.example"])
     response = sign_in(client, "alice@trust.example", "alice")
-    _refused(response, "answered for another application")
+    _refused(response, words)
     assert not User.objects.filter(email="alice@trust.example").exists()
     assert signed_in_as(client) == ""
-    assert failures(org) == ["Single sign-on refused: wrong_audience"]
-
-
-def test_an_expired_token_is_refused(
-    client: Client, org: Organisation, oidc_provider: Provider
-) -> None:
-    """The provider's token expired before it arrived (beyond a minute's clock skew)."""
-    configure(org, oidc_provider, "expired", ["trust.example"])
-    response = sign_in(client, "alice@trust.example", "alice")
-    _refused(response, "had already expired")
-    assert not User.objects.filter(email="alice@trust.example").exists()
-    assert failures(org) == ["Single sign-on refused: token_expired"]
+    assert failures(org) == [f"Single sign-on refused: {reason}"]
 
 
 def test_an_address_outside_the_allowed_domains_is_refused(
