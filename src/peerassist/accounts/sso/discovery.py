@@ -2,7 +2,9 @@
 
 Endpoints are not stored: the provider may move them, and reading
 ``<issuer>/.well-known/openid-configuration`` is cheap. A good answer is cached for ten
-minutes; a failure is not, so the sign-in page notices as soon as the provider is back.
+minutes; a provider that cannot be reached is remembered for 15 seconds only, so the
+sign-in page notices soon when it is back, and a burst of sign-ins while it is down does not
+hold a request thread for every one of them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from peerassist.accounts.sso.errors import SsoRefused
 
 TIMEOUT = 10  # seconds, for every call to a provider
 CACHE_SECONDS = 600
+DOWN_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,14 @@ def provider_metadata(issuer: str, *, label: str) -> ProviderMetadata:
     cached = cache.get(key)
     if isinstance(cached, ProviderMetadata):
         return cached
+    if cached == "down":
+        raise _unreachable(label)
     try:
         response = requests.get(discovery_url(issuer), timeout=TIMEOUT)
         response.raise_for_status()
         document: Any = response.json()
     except (requests.RequestException, ValueError):
+        cache.set(key, "down", DOWN_SECONDS)
         raise _unreachable(label) from None
     if not isinstance(document, dict):
         raise _unreachable(label)
