@@ -1,1 +1,1 @@
-"""Single sign-on with OpenID Connect, one provider per organisation (ADR 0015)."""
+"""Single sign-on with OpenID Connect, one provider per organisation (ADR 0017)."""
