@@ -37,7 +37,8 @@ def test_wrong_password_shows_the_error_summary(new_page: Any) -> None:
     summary = page.locator(".nhsuk-error-summary")
     assert summary.is_visible()
     assert "Enter the e-mail address and password" in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    # The page's script moves focus once it has run; wait for it rather than read it at load.
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
     assert_accessible(page, "with the error summary")
 
 
