@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from peerassist.accounts.models import User
+from peerassist.accounts.models import Membership, User
 from peerassist.governance.models import RetentionPolicy, SubjectAccessExport
 from tests.conftest import ApiClient
 from tests.governance.conftest import World, signed_in
@@ -133,3 +133,21 @@ def test_the_menu_shows_governance_to_admins_only(
         "/governance/retention/",
     ):
         assert link in hub
+
+
+def test_an_admin_of_two_organisations_chooses_which_one(world: World) -> None:
+    """``?org=`` (or the form's hidden field) picks the organisation; the rules saved are
+    that organisation's only."""
+    Membership.objects.create(
+        user=world.admin, organisation=world.other_org, role=Membership.Role.ADMIN
+    )
+    client = signed_in(world.admin)
+    hub = client.get("/governance/", {"org": world.other_org.pk}).content.decode()
+    assert "Elsewhere Council" in hub and f'href="?org={world.org.pk}"' in hub
+    answer = client.post(
+        "/governance/retention/",
+        {"org": world.other_org.pk, "note_days": "10", "guest_days": "20", "audit_days": "40"},
+    )
+    assert answer.status_code == 302 and answer["Location"].endswith(f"?org={world.other_org.pk}")
+    assert RetentionPolicy.objects.get().organisation == world.other_org
+    assert client.get("/governance/", {"org": "abc"}).status_code == 404

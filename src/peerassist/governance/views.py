@@ -59,10 +59,39 @@ def _with_org(name: str, organisation: Organisation, request: HttpRequest) -> st
 @require_GET
 def hub(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
+    org = f"?org={organisation.pk}"
+    cards = [
+        (
+            "Audit log",
+            reverse("accounts:audit_log") + org,
+            "Who changed what, when and from where. Search it and export it as CSV.",
+        ),
+        (
+            "Subject access exports",
+            reverse("governance:exports") + org,
+            f"Everything {organisation.name} holds about one person, as a ZIP of JSON and "
+            "CSV files.",
+        ),
+        (
+            "Erase a person",
+            reverse("accounts:erase"),
+            "Anonymise an account or a guest. Their notes, actions and lessons stay.",
+        ),
+        (
+            "Retention",
+            reverse("governance:retention") + org,
+            "How long raw notes, identifiable guests and the audit log are kept, and what "
+            "the next daily run will remove.",
+        ),
+    ]
     return render(
         request,
         "governance/hub.html",
-        {"organisation": organisation, "organisations": admin_organisations(request.actor)},  # type: ignore[attr-defined]
+        {
+            "organisation": organisation,
+            "organisations": admin_organisations(request.actor),  # type: ignore[attr-defined]
+            "cards": cards,
+        },
     )
 
 
