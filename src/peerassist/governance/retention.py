@@ -253,7 +253,7 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
     now = now or timezone.now()
     policy = retention_policy(organisation)
     with transaction.atomic():
-        notes = list(notes_due(organisation, policy, now))
+        notes = list(notes_due(organisation, policy, now).select_related("assist"))
         for note in notes:
             note.delete()  # one at a time: each is audited as note.deleted
     guests = 0
