@@ -53,13 +53,23 @@ def test_postgresql_refuses_a_plain_delete_and_any_update_of_old_entries() -> No
     assert AuditEntry.objects.get(pk=old.pk).kind == "x"
 
 
-def test_postgresql_keeps_recent_entries_even_from_the_retention_service() -> None:
+def test_postgresql_keeps_recent_entries_even_with_the_setting_on() -> None:
     if not using_postgres():
         pytest.skip("the trigger is PostgreSQL's")
     recent = entry(10)
-    with pytest.raises(DatabaseError, match="append-only"):
-        audit_entries_purge(organisation_id=1, before=timezone.now())
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('peerassist.audit_purge', 'on', true)")
+        AuditEntry.objects.filter(pk=recent.pk).delete()
     assert AuditEntry.objects.filter(pk=recent.pk).exists()
+
+
+def test_the_service_never_asks_for_entries_younger_than_the_floor() -> None:
+    """Asked to purge everything, it removes only what the trigger allows (no error)."""
+    recent, old = entry(29), entry(32)
+    assert audit_entries_purge(organisation_id=1, before=timezone.now()) == 1
+    assert AuditEntry.objects.filter(pk=recent.pk).exists()
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
 
 
 def test_the_setting_does_not_outlive_the_purge_transaction() -> None:

@@ -250,3 +250,25 @@ def test_an_expired_export_is_refused_even_before_the_daily_job(
     answer = signed_in(world.admin).post(f"/governance/exports/{export.pk}/download/")
     assert answer.status_code == 410
     assert not (export_dir() / export.file_name).exists()
+
+
+def test_a_build_that_fails_says_so_and_leaves_no_file(
+    world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section that breaks (here: a full disk) marks the export failed; the page and the
+    JSON say so, the download is 410, and no half-written ZIP stays on disk."""
+    from peerassist.governance import exports
+
+    def broken(subject: Any) -> list[dict[str, Any]]:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(exports, "SECTIONS", [*exports.SECTIONS[:3], ("x", "Broken", broken)])
+    ask(world, f"user:{world.person.pk}", django_capture_on_commit_callbacks)
+    export = SubjectAccessExport.objects.get()
+    assert export.status == Status.FAILED and "No space left" in export.error
+    assert list(export_dir().glob("*.zip")) == []
+    admin = signed_in(world.admin)
+    status = admin.get(f"/governance/exports/{export.pk}/status.json").json()
+    assert status["status"] == "failed" and status["finished"] is True
+    assert "could not be built" in admin.get(f"/governance/exports/{export.pk}/").content.decode()
+    assert admin.post(f"/governance/exports/{export.pk}/download/").status_code == 410
