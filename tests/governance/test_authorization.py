@@ -151,3 +151,12 @@ def test_an_admin_of_two_organisations_chooses_which_one(world: World) -> None:
     assert answer.status_code == 302 and answer["Location"].endswith(f"?org={world.other_org.pk}")
     assert RetentionPolicy.objects.get().organisation == world.other_org
     assert client.get("/governance/", {"org": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize("number", ["0", "99999999999999999999", "9223372036854775808"])
+def test_ids_out_of_range_are_not_found_not_a_server_error(world: World, number: str) -> None:
+    client = signed_in(world.admin)
+    for path in (f"/governance/exports/{number}/", f"/governance/exports/{number}/status.json"):
+        assert client.get(path).status_code == 404
+    assert client.post(f"/governance/exports/{number}/download/").status_code == 404
+    assert client.get("/governance/retention/", {"org": number}).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peerassist.accounts.actors import Actor, actor_membership, actor_organisation_ids
 from peerassist.accounts.models import Membership, Organisation, User
+from peerassist.core.access import ensure_id
 from peerassist.core.errors import Forbidden, NotFound
 from peerassist.governance.models import SubjectAccessExport
 
@@ -28,10 +29,7 @@ def access_governance_organisation(
         raise NotFound("No such page.")
     organisations = admin_organisations(actor)
     if organisation_id not in (None, ""):
-        try:
-            wanted = int(str(organisation_id))
-        except ValueError:
-            raise NotFound("No such organisation.") from None
+        wanted = ensure_id(organisation_id, "organisation")
         organisations = [o for o in organisations if o.pk == wanted]
         if not organisations and actor_membership(actor, wanted) is None:
             raise NotFound("No such organisation.")
@@ -45,10 +43,7 @@ def access_governance_organisation(
 
 def access_export(actor: Actor | None, export_id: object) -> SubjectAccessExport:
     """An export of an organisation the actor administers; others' exports do not exist."""
-    try:
-        pk = int(str(export_id))
-    except ValueError:
-        raise NotFound("No such export.") from None
+    pk = ensure_id(export_id, "export")
     export = (
         SubjectAccessExport.objects.select_related(
             "organisation", "requested_by", "subject_user", "subject_guest"
