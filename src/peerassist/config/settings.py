@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "peerassist.reports",
     "peerassist.semantic",
     "peerassist.finding",
+    "peerassist.governance",
     "peerassist.home",
     "peerassist.demo",
     "peerassist.api",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("lessons/", include("peerassist.lessons.urls")),
     path("lessons/", include("peerassist.finding.urls")),
     path("reports/", include("peerassist.reports.urls")),
+    path("governance/", include("peerassist.governance.urls")),
     path("", include("peerassist.home.urls")),
     path("", include("peerassist.core.urls")),
 ]

@@ -1,7 +1,12 @@
-"""The header menu. Entries whose page is not installed yet simply do not show."""
+"""The header menu. Entries whose page is not installed yet simply do not show.
+
+Apps above core add entries shown only to some people (``register_menu_item``: the
+governance pages for organisation administrators), so core imports no feature app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -26,9 +31,20 @@ MENU: list[tuple[str, str]] = [
 ]
 
 
+# (label, URL name, who sees it): added by apps at start-up.
+_extra: list[tuple[str, str, Callable[[HttpRequest], bool]]] = []
+
+
+def register_menu_item(label: str, url_name: str, visible: Callable[[HttpRequest], bool]) -> None:
+    """Add a menu entry shown only when ``visible(request)`` is true (once per label)."""
+    if all(existing[0] != label for existing in _extra):
+        _extra.append((label, url_name, visible))
+
+
 def nav_items(request: HttpRequest) -> list[NavItem]:
     links: list[tuple[str, str]] = []
-    for label, name in MENU:
+    entries = MENU + [(label, name) for label, name, visible in _extra if visible(request)]
+    for label, name in entries:
         try:
             links.append((label, reverse(name)))
         except NoReverseMatch:
