@@ -131,6 +131,7 @@ def test_the_menu_shows_governance_to_admins_only(
         "/accounts/erase/",
         "/governance/exports/",
         "/governance/retention/",
+        "/accounts/sso/settings/",
     ):
         assert link in hub
 

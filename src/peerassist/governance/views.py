@@ -83,6 +83,12 @@ def hub(request: HttpRequest) -> HttpResponse:
             "How long raw notes, identifiable guests and the audit log are kept, and what "
             "the next daily run will remove.",
         ),
+        (
+            "Single sign-on",
+            reverse("accounts:sso_settings") + org,
+            "Let people sign in with their organisation's account (NHSmail, Entra ID or "
+            "another OpenID Connect provider), limited to your e-mail domains.",
+        ),
     ]
     return render(
         request,
