@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from peerassist.semantic.embeddings import embedding_backend
+from peerassist.semantic.embeddings import embedding_backend, encode_cached
 
 LSA_COMPONENTS = 30
 # Share of word overlap in the board similarity (the rest is the centred sentence cosine).
@@ -403,7 +403,8 @@ def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
     texts = [text for _, text in notes]
     if len(notes) < MIN_GROUP:
         return Suggestions(groups=[], backend=backend.name, backend_label=backend.label)
-    vectors = backend.encode(texts)
+    # Cached per text: a later CFIR suggestion for any of these notes encodes nothing.
+    vectors = encode_cached(texts, backend)
     if backend.name == "tfidf":
         grouping = lsa(vectors)
         labels = choose_groups(grouping)
