@@ -164,6 +164,17 @@ def org_context(organisation_id: int) -> OrgContext:
     )
 
 
+def suggestions_warm(texts: list[str]) -> None:
+    """Have the sentence vectors of texts about to be coded ready (if the model is loaded).
+
+    Keys match ``cfir_suggestions``' (the text cut to ``MAX_TEXT``), so a later suggestion for
+    any of them encodes nothing.
+    """
+    from peerassist.semantic.embeddings import warm_in_background
+
+    warm_in_background([text[:MAX_TEXT] for text in texts])
+
+
 def cfir_suggestions(organisation_id: int, text: str, *, top: int = 5) -> CfirSuggestions:
     """Constructs (best first, with the reason when learned) and valence for ``text``.
 

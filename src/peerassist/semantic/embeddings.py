@@ -219,6 +219,10 @@ class VectorCache:
             while len(self._rows) > self.size:
                 self._rows.popitem(last=False)
 
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return key in self._rows
+
     def clear(self) -> None:
         with self._lock:
             self._rows.clear()
@@ -246,3 +250,45 @@ def encode_cached(texts: list[str], backend: EmbeddingBackend | None = None) -> 
             found[key] = row
             vector_cache.put(key, row)
     return np.stack([found[key] for key in keys])
+
+
+WARM_TEXTS = 1000
+_warming_lock = threading.Lock()
+_warming: threading.Thread | None = None
+
+
+def warm_in_background(texts: list[str]) -> threading.Thread | None:
+    """Encode the texts not yet cached on a background thread, if the model is loaded here.
+
+    Called by pages that lead to a suggestion (the analysis page lists the notes a host codes
+    next), so the suggestion finds the note's vector ready. It never loads the model: a
+    process that has not needed it yet stays without it, and the page's own answer never
+    waits. One warming thread per process at a time; the rest is skipped, not queued.
+    """
+    global _warming
+    backend = _backend
+    if not isinstance(backend, SentenceModelBackend):
+        return None
+    todo = [
+        text
+        for text in dict.fromkeys(texts[:WARM_TEXTS])
+        if text.strip() and vector_cache.key(backend.name, text) not in vector_cache
+    ]
+    if not todo:
+        return None
+    with _warming_lock:
+        if _warming is not None and _warming.is_alive():
+            return None
+        _warming = threading.Thread(
+            target=_warm, args=(backend, todo), name="peerassist-warm-vectors", daemon=True
+        )
+        _warming.start()
+        return _warming
+
+
+def _warm(backend: SentenceModelBackend, texts: list[str]) -> None:
+    try:
+        for start in range(0, len(texts), 32):
+            encode_cached(texts[start : start + 32], backend)
+    except Exception:  # a warm-up is an optimisation: the suggestion encodes if it must
+        log.warning("Warming %d sentence vectors failed", len(texts), exc_info=True)
