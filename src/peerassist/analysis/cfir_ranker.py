@@ -509,7 +509,7 @@ def tfidf_write(path: Path = TFIDF_VECTORS) -> Path:
     return path
 
 
-def _trained_arrays(fitted: Trained) -> dict[str, np.ndarray]:
+def _trained_arrays(fitted: Trained) -> dict[str, Any]:
     return {
         "centroids": fitted.centroids.astype(np.float16),
         "background": fitted.background.astype(np.float16),
