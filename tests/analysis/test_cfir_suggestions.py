@@ -194,3 +194,20 @@ def test_the_tfidf_fallback_is_shipped_and_ranks_as_if_fitted_now() -> None:
         shipped_valence, fitted_valence = shipped.valence(text), fitted.valence(text)
         assert shipped_valence is not None and fitted_valence is not None
         assert shipped_valence.valence == fitted_valence.valence
+
+
+def test_the_organisations_examples_follow_its_edits(api: ApiClient, an: Analysis) -> None:
+    """Examples are kept per process between suggestions, yet an edited coded note teaches its
+    new words and a removed code teaches nothing any more."""
+    api.login(an.host)
+    _code(api, an, CODED, "I.A")
+    assert _suggest(api, an, ALIKE)["constructs"][0]["because"]["text"] == CODED
+    determinant = Determinant.objects.get(note__text=CODED)
+    note = determinant.note
+    assert note is not None
+    note.text = f"{CODED}, every week"
+    note.save()
+    assert _suggest(api, an, ALIKE)["constructs"][0]["because"]["text"] == note.text
+    removed = api.delete(an.path(f"/determinants/{determinant.pk}"))
+    assert removed.status_code == 200, removed.content
+    assert all(c["because"] is None for c in _suggest(api, an, ALIKE)["constructs"])
