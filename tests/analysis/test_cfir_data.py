@@ -149,9 +149,11 @@ def test_no_statement_is_written_twice(
 def test_theme_sets_follow_the_grouping_rules(theme_sets: list[dict[str, Any]]) -> None:
     assert len(theme_sets) >= 6
     assert len({s["name"] for s in theme_sets}) == len(theme_sets)
+    # Some boards are only ever measured, never used to choose the grouping rules.
+    assert {s["split"] for s in theme_sets} == {"tune", "heldout"}
     for board in theme_sets:
         name, notes, themes = board["name"], board["notes"], board["themes"]
-        assert set(board) == {"name", "notes", "themes", "duplicates"}, name
+        assert set(board) == {"name", "split", "notes", "themes", "duplicates"}, name
         assert 20 <= len(notes) <= 40, name
         assert 3 <= len(themes) <= 7, name
         sizes = collections.Counter(note["theme"] for note in notes)

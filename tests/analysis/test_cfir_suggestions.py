@@ -1,7 +1,7 @@
 """The CFIR suggestion contract: ordering, ties, own constructs, learning, valence, no leaks.
 
-Through the API and the coding page, on the TF-IDF engine (built once per test process,
-about ten seconds; the sentence model's accuracy is measured by ``make bench``).
+Through the API and the coding page, on the TF-IDF engine (read from its shipped artifact
+once per test process; the sentence model's accuracy is measured by ``make bench``).
 """
 
 from __future__ import annotations
@@ -175,3 +175,39 @@ def test_the_shipped_artifact_matches_the_data_files() -> None:
 
     assert VECTORS.exists()
     assert vectors_read() is not None, "run `make cfir-vectors` and commit the artifact"
+
+
+def test_the_tfidf_fallback_is_shipped_and_ranks_as_if_fitted_now() -> None:
+    """The fallback reads its vocabulary and classifiers instead of fitting them (5–15 s) on the
+    first suggestion, and answers exactly as a freshly fitted one would."""
+    from peerassist.analysis.cfir_ranker import TFIDF_VECTORS, engine_build, tfidf_read
+    from peerassist.semantic.embeddings import TfidfBackend
+
+    assert TFIDF_VECTORS.exists()
+    assert tfidf_read() is not None, "run `make cfir-vectors` and commit the artifact"
+    shipped = engine_build(TfidfBackend())
+    fitted = engine_build(TfidfBackend(), shipped=False)
+    for text in (CODED, "Families were never asked what they wanted from the service"):
+        assert [r.candidate.code for r in shipped.rank(text)] == [
+            r.candidate.code for r in fitted.rank(text)
+        ]
+        shipped_valence, fitted_valence = shipped.valence(text), fitted.valence(text)
+        assert shipped_valence is not None and fitted_valence is not None
+        assert shipped_valence.valence == fitted_valence.valence
+
+
+def test_the_organisations_examples_follow_its_edits(api: ApiClient, an: Analysis) -> None:
+    """Examples are kept per process between suggestions, yet an edited coded note teaches its
+    new words and a removed code teaches nothing any more."""
+    api.login(an.host)
+    _code(api, an, CODED, "I.A")
+    assert _suggest(api, an, ALIKE)["constructs"][0]["because"]["text"] == CODED
+    determinant = Determinant.objects.get(note__text=CODED)
+    note = determinant.note
+    assert note is not None
+    note.text = f"{CODED}, every week"
+    note.save()
+    assert _suggest(api, an, ALIKE)["constructs"][0]["because"]["text"] == note.text
+    removed = api.delete(an.path(f"/determinants/{determinant.pk}"))
+    assert removed.status_code == 200, removed.content
+    assert all(c["because"] is None for c in _suggest(api, an, ALIKE)["constructs"])

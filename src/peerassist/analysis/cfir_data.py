@@ -54,6 +54,7 @@ class ThemeSet:
     """One labelled board: notes with the facilitator's theme for each, and duplicate pairs."""
 
     name: str
+    split: str  # "tune" (grouping rules chosen on these) or "heldout" (only measured)
     texts: tuple[str, ...]
     labels: tuple[str, ...]
     titles: dict[str, str]
@@ -105,6 +106,7 @@ def theme_sets() -> tuple[ThemeSet, ...]:
             sets.append(
                 ThemeSet(
                     name=row["name"],
+                    split=row.get("split", "tune"),
                     texts=tuple(n["text"] for n in row["notes"]),
                     labels=tuple(n["theme"] for n in row["notes"]),
                     titles=dict(row.get("themes", {})),

@@ -27,8 +27,10 @@ The **valence** (barrier, enabler, mixed) comes from a second logistic regressio
 same vectors. With the sentence model, the reference vectors and both classifiers are read
 from a shipped artifact (``data/cfir_vectors.npz``, built by ``peerassist
 build_cfir_vectors``); a stale or missing artifact is rebuilt in memory on first use. The
-TF-IDF fallback fits its vocabulary and classifiers on the reference texts on first use
-(about a second) and transforms each query against that vocabulary.
+TF-IDF fallback reads its vocabulary, weights and classifiers from its own artifact
+(``data/cfir_tfidf.npz``, same command; fitting them took 5–15 s on a busy machine) and
+transforms each query against that vocabulary. A query's sentence vector is cached by the
+text's hash for the whole process (``semantic.embeddings.encode_cached``).
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ from peerassist.analysis.cfir_data import (
     data_fingerprint,
     statements_in,
 )
+from peerassist.semantic.embeddings import SentenceModelBackend, encode_cached
 
 log = logging.getLogger(__name__)
 
 VECTORS = DATA / "cfir_vectors.npz"
+TFIDF_VECTORS = DATA / "cfir_tfidf.npz"
 BLEND = 0.5  # weight of the classifier against description similarity
 TAU = 0.05  # softmax temperature turning similarities into shares
 CLASSIFIER_C = 10.0  # inverse regularisation of the construct classifier
@@ -148,18 +152,40 @@ def _softmax(values: np.ndarray) -> np.ndarray:
 
 
 class TfidfEncoder:
-    """TF-IDF with a vocabulary fitted once on the reference texts; queries are transformed."""
+    """TF-IDF with a vocabulary fitted once on the reference texts; queries are transformed.
+
+    Built either by fitting ``corpus`` or, from the shipped artifact, from a fitted
+    ``vocabulary`` (terms in column order) and its ``idf`` weights, which is much faster.
+    """
 
     name = "tfidf"
     label = "keyword matching (TF-IDF); the sentence model is not installed"
 
-    def __init__(self, corpus: list[str]) -> None:
+    def __init__(
+        self,
+        corpus: list[str] | None = None,
+        *,
+        vocabulary: list[str] | None = None,
+        idf: np.ndarray | None = None,
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.vectoriser = TfidfVectorizer(
-            stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=2
-        )
-        self.vectoriser.fit(corpus)
+        options: dict[str, Any] = {
+            "stop_words": "english",
+            "ngram_range": (1, 2),
+            "sublinear_tf": True,
+        }
+        if vocabulary is not None and idf is not None:
+            self.vectoriser = TfidfVectorizer(vocabulary=vocabulary, **options)
+            self.vectoriser.idf_ = idf
+        else:
+            self.vectoriser = TfidfVectorizer(min_df=2, **options)
+            self.vectoriser.fit(corpus or [])
+
+    @property
+    def vocabulary(self) -> list[str]:
+        terms: dict[str, int] = self.vectoriser.vocabulary_
+        return sorted(terms, key=terms.__getitem__)
 
     def encode(self, texts: list[str]) -> Any:
         return self.vectoriser.transform(texts)
@@ -284,9 +310,16 @@ class CfirEngine:
         return self.encoder.label
 
     def vectors(self, texts: list[str]) -> np.ndarray:
-        """Dense vectors for ``texts``, each text encoded once per process (bounded cache)."""
+        """Dense vectors for ``texts``, each text encoded once per process (bounded cache).
+
+        With the sentence model the cache is the process-wide one keyed by the text's hash
+        (``semantic.embeddings.encode_cached``), which "Suggest themes" fills for every note
+        on a board, so coding a note after grouping the board encodes nothing.
+        """
         if not texts:
             return np.zeros((0, self.trained.centroids.shape[1]), dtype=np.float32)
+        if isinstance(self.encoder, SentenceModelBackend):
+            return encode_cached(texts, self.encoder)
         found = {t: v for t in texts if (v := self._cache.get(t)) is not None}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
@@ -309,7 +342,7 @@ class CfirEngine:
         background = self.trained.background
         if texts:
             share = min(1.0, len(texts) / BACKGROUND_SETTLES)
-            theirs = _rows(self.encoder.encode(texts)).mean(axis=0)
+            theirs = self.vectors(texts).mean(axis=0)
             background = np.asarray(share * theirs + (1 - share) * background, dtype=np.float32)
         with self._lock:
             if len(self._backgrounds) > 1024:
@@ -327,8 +360,14 @@ class CfirEngine:
         """Ranked constructs and the valence for ``text``, encoding it once."""
         if not text.strip():
             return Suggested([], None)
-        query = self.encoder.encode([text])
+        query = self._query(text)
         return Suggested(self._rank(query, context or OrgContext(), top), self._valence(query))
+
+    def _query(self, text: str) -> Any:
+        """The text's vector: cached by hash with the sentence model; TF-IDF is cheap anyway."""
+        if isinstance(self.encoder, SentenceModelBackend):
+            return encode_cached([text], self.encoder)
+        return self.encoder.encode([text])
 
     def rank(
         self,
@@ -344,7 +383,7 @@ class CfirEngine:
         """
         if not text.strip():
             return []
-        return self._rank(self.encoder.encode([text]), context or OrgContext(), top)
+        return self._rank(self._query(text), context or OrgContext(), top)
 
     def _rank(self, query: Any, context: OrgContext, top: int) -> list[RankedConstruct]:
         own_vectors = self.vectors([f"{c.name}: {c.definition}" for c in context.own])
@@ -403,7 +442,7 @@ class CfirEngine:
         """Barrier, enabler or mixed for ``text``, with the classifier's probability."""
         if not text.strip():
             return None
-        return self._valence(self.encoder.encode([text]))
+        return self._valence(self._query(text))
 
     def _valence(self, query: Any) -> ValenceGuess:
         probabilities = self.trained.valence.probabilities(query, len(VALENCES))
@@ -433,14 +472,7 @@ def vectors_write(path: Path = VECTORS) -> Path:
         path,
         fingerprint=np.asarray(data_fingerprint()),
         model=np.asarray(backend.label),
-        centroids=fitted.centroids.astype(np.float16),
-        background=fitted.background.astype(np.float16),
-        construct_coef=fitted.constructs.coef.astype(np.float16),
-        construct_intercept=fitted.constructs.intercept,
-        construct_classes=fitted.constructs.classes,
-        valence_coef=fitted.valence.coef.astype(np.float16),
-        valence_intercept=fitted.valence.intercept,
-        valence_classes=fitted.valence.classes,
+        **_trained_arrays(fitted),
     )
     return path
 
@@ -454,28 +486,87 @@ def vectors_read(path: Path = VECTORS) -> Trained | None:
             log.warning("%s is stale (data files changed); training in memory", path.name)
             return None
 
-        def model(prefix: str) -> LinearModel:
-            return LinearModel(
-                stored[f"{prefix}_coef"].astype(np.float32),
-                stored[f"{prefix}_intercept"].astype(np.float32),
-                stored[f"{prefix}_classes"],
-            )
+        return _trained_from(stored)
 
-        return Trained(
-            stored["centroids"].astype(np.float32),
-            stored["background"].astype(np.float32),
-            model("construct"),
-            model("valence"),
+
+def tfidf_write(path: Path = TFIDF_VECTORS) -> Path:
+    """Fit the TF-IDF fallback (vocabulary, centroids, both classifiers) into ``path``.
+
+    Fitting takes 5–15 s on a busy 2-core machine (mostly the logistic regressions); reading
+    this artifact takes a fraction of a second, so the first suggestion without the model is
+    not a long wait. Run with ``vectors_write`` by ``peerassist build_cfir_vectors``.
+    """
+    _, descriptions, _, train_texts, _ = _reference()
+    encoder = TfidfEncoder(descriptions + train_texts)
+    fitted = train(encoder)
+    np.savez_compressed(
+        path,
+        fingerprint=np.asarray(data_fingerprint()),
+        vocabulary=np.asarray("\n".join(encoder.vocabulary)),
+        idf=np.asarray(encoder.vectoriser.idf_, dtype=np.float32),
+        **_trained_arrays(fitted),
+    )
+    return path
+
+
+def _trained_arrays(fitted: Trained) -> dict[str, Any]:
+    return {
+        "centroids": fitted.centroids.astype(np.float16),
+        "background": fitted.background.astype(np.float16),
+        "construct_coef": fitted.constructs.coef.astype(np.float16),
+        "construct_intercept": fitted.constructs.intercept,
+        "construct_classes": fitted.constructs.classes,
+        "valence_coef": fitted.valence.coef.astype(np.float16),
+        "valence_intercept": fitted.valence.intercept,
+        "valence_classes": fitted.valence.classes,
+    }
+
+
+def _trained_from(stored: Any) -> Trained:
+    def model(prefix: str) -> LinearModel:
+        return LinearModel(
+            stored[f"{prefix}_coef"].astype(np.float32),
+            stored[f"{prefix}_intercept"].astype(np.float32),
+            stored[f"{prefix}_classes"],
         )
 
+    return Trained(
+        stored["centroids"].astype(np.float32),
+        stored["background"].astype(np.float32),
+        model("construct"),
+        model("valence"),
+    )
 
-def engine_build(backend: Any) -> CfirEngine:
-    """An engine for an embedding backend (sentence model or TF-IDF)."""
+
+def tfidf_read(path: Path = TFIDF_VECTORS) -> tuple[TfidfEncoder, Trained] | None:
+    """The shipped TF-IDF fallback if it was built from today's data files, else None."""
+    if not path.exists():
+        return None
+    with np.load(path) as stored:
+        if str(stored["fingerprint"]) != data_fingerprint():
+            log.warning("%s is stale (data files changed); fitting in memory", path.name)
+            return None
+        encoder = TfidfEncoder(
+            vocabulary=str(stored["vocabulary"]).split("\n"),
+            idf=stored["idf"].astype(np.float64),
+        )
+        return encoder, _trained_from(stored)
+
+
+def engine_build(backend: Any, *, shipped: bool = True) -> CfirEngine:
+    """An engine for an embedding backend (sentence model or TF-IDF).
+
+    ``shipped=False`` fits everything in memory instead of reading the artifacts (tests and
+    the benchmark compare the two).
+    """
     if backend.name == "tfidf":
+        read = tfidf_read() if shipped else None
+        if read is not None:
+            return CfirEngine(*read)
         _, descriptions, _, train_texts, _ = _reference()
         encoder: Encoder = TfidfEncoder(descriptions + train_texts)
         return CfirEngine(encoder, train(encoder))
-    trained = vectors_read() or train(backend)
+    trained = (vectors_read() if shipped else None) or train(backend)
     return CfirEngine(backend, trained)
 
 

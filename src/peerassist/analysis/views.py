@@ -27,7 +27,7 @@ from peerassist.analysis.access import (
     access_note,
     access_theme,
 )
-from peerassist.analysis.cfir_suggest import cfir_suggestions
+from peerassist.analysis.cfir_suggest import cfir_suggestions, suggestions_warm
 from peerassist.analysis.models import Action, ThemeSuggestion, Valence
 from peerassist.analysis.selectors import analysis_state, construct_tree
 from peerassist.core.decorators import domain_errors
@@ -82,8 +82,23 @@ def _page(
 @require_GET
 @domain_errors
 def analysis_page(request: HttpRequest, assist_id: int) -> HttpResponse:
-    """The analysis page; anyone who may see the peer assist may watch it."""
-    return _page(request, _access(request, assist_id))
+    """The analysis page; anyone who may see the peer assist may watch it.
+
+    For the host team, the notes and themes they may code next get their sentence vectors
+    ready in the background (only where the model is already loaded), so the coding page's
+    suggestions answer without encoding.
+    """
+    access = _access(request, assist_id)
+    context = _context(access)
+    context["errors"] = []
+    if access.can_edit:
+        state = context["state"]
+        suggestions_warm(
+            [theme.theme.title for theme in state.themes]
+            + [note.text for note in state.ungrouped]
+            + [note.text for theme in state.themes for note in theme.notes]
+        )
+    return render(request, "analysis/page.html", context)
 
 
 @require_GET

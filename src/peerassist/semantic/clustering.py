@@ -1,16 +1,26 @@
 """Suggested themes: group notes by meaning, name each group, flag near-duplicates.
 
 Notes are embedded with ``semantic.embeddings.encode`` (the local sentence model, or TF-IDF
-when it is absent) and grouped by Ward agglomerative clustering of the unit vectors (so
-Euclidean distance tracks cosine distance). The tree is built once and cut at every number
-of groups that the size rule allows (2–8 notes a group, so between n/8 and n/2 groups); the
-cut with the best Calinski–Harabasz score wins, a group of more than eight is split along
-its own branch, and notes left alone stay ungrouped. TF-IDF vectors are first reduced by
-latent semantic analysis (truncated SVD), which lets notes that share related words, not
-only the same words, fall together. Each group is titled by its most central note (highest
-mean similarity to the others) shortened to a phrase, as a facilitator would name it; two
-notes that say nearly the same thing are flagged. Nothing here writes: the host team accepts
-or dismisses each suggestion.
+when it is absent).
+
+With the sentence model the grouping works on a *board similarity* (``board_similarity``):
+the notes' vectors are first centred on the board's mean, because every note on one board
+shares its subject (a clinic, a ward) and that shared part otherwise outweighs the issue a
+facilitator groups by; the centred cosine is blended half and half with word overlap (TF-IDF
+of crudely stemmed content words fitted on the board itself), since notes about one issue
+often repeat its key word ("referral", "referred"). Average-linkage clustering of that
+similarity is cut at every number of groups the size rule allows (2–8 notes a group, so
+between n/8 and n/2 groups), a group of more than eight is split along its own branch, and
+the cut with the best silhouette wins. These choices were made on the *tuning* boards of
+``analysis/data/theme_sets.jsonl`` and measured on its held-out boards (ADR 0015).
+
+With TF-IDF the vectors are first reduced by latent semantic analysis (truncated SVD), which
+lets notes that share related words, not only the same words, fall together; Ward's method
+and the Calinski–Harabasz score choose the groups.
+
+Each group is titled by its most central note (highest mean similarity to the others)
+shortened to a phrase, as a facilitator would name it; two notes that say nearly the same
+thing are flagged. Nothing here writes: the host team accepts or dismisses each suggestion.
 
 ``make bench`` (benchmarks/cfir.py) scores the grouping against facilitators' groups on
 ``analysis/data/theme_sets.jsonl`` and ``benchmarks/data/labelled_notes.csv``.
@@ -24,9 +34,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from peerassist.semantic.embeddings import embedding_backend
+from peerassist.semantic.embeddings import embedding_backend, encode_cached
 
 LSA_COMPONENTS = 30
+# Share of word overlap in the board similarity (the rest is the centred sentence cosine).
+WORD_SHARE = 0.5
+# At most this many cuts of the tree are scored (evenly spread over the allowed range), so
+# 1,000 notes still group in about a second.
+MAX_CUTS = 60
 # Cosine similarity above which two notes may say the same thing (a flag the host team
 # checks, not a merge). On the labelled boards (theme_sets.jsonl) the facilitators' duplicate
 # pairs sit at 0.37-0.88 with MiniLM and other pairs at most 0.79: 0.7 flags 7 of 13 with 3
@@ -143,6 +158,129 @@ def choose_groups(vectors: np.ndarray) -> np.ndarray:
     return best[1] if best is not None else np.zeros(count, dtype=int)
 
 
+_STOP_WORDS: frozenset[str] | None = None
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough for a note's key words to match ("referrals", "referred")."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_words(text: str) -> list[str]:
+    global _STOP_WORDS
+    if _STOP_WORDS is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+    return [
+        _stem(word)
+        for word in re.findall(r"[a-z][a-z'&-]+", text.lower())
+        if len(word) > 2 and word not in _STOP_WORDS
+    ]
+
+
+def word_similarity(texts: list[str]) -> np.ndarray:
+    """Cosine similarity of the texts' stemmed content words, TF-IDF fitted on these texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        matrix = (
+            TfidfVectorizer(analyzer=_content_words, sublinear_tf=True)
+            .fit_transform(texts)
+            .toarray()
+        )
+    except ValueError:  # no content word anywhere
+        return np.zeros((len(texts), len(texts)), dtype=np.float32)
+    matrix = _unit(matrix)
+    return np.asarray(matrix @ matrix.T, dtype=np.float32)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.asarray(matrix / norms, dtype=np.float32)
+
+
+def board_similarity(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    """How alike two notes of one board are: centred sentence cosine blended with word overlap.
+
+    Centring removes what every note on the board shares (its subject), so the rest — the
+    issue each note raises — decides (module docstring; ADR 0015).
+    """
+    centred = _unit(vectors - vectors.mean(axis=0))
+    similarity = (1 - WORD_SHARE) * (centred @ centred.T) + WORD_SHARE * word_similarity(texts)
+    return np.asarray(similarity, dtype=np.float32)
+
+
+def _tree(similarity: np.ndarray) -> np.ndarray:
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    distance = _distance(similarity)
+    return np.asarray(linkage(squareform(distance, checks=False), method="average"))
+
+
+def _distance(similarity: np.ndarray) -> np.ndarray:
+    distance = np.clip(1.0 - similarity, 0.0, None).astype(np.float64)
+    distance = (distance + distance.T) / 2
+    np.fill_diagonal(distance, 0.0)
+    return distance
+
+
+def _split_large_by_similarity(similarity: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Split every group of more than ``MAX_GROUP`` in two along its own tree, until none is."""
+    labels = labels.copy()
+    changed = True
+    while changed:
+        changed = False
+        for label in np.unique(labels):
+            members = np.where(labels == label)[0]
+            if len(members) <= MAX_GROUP:
+                continue
+            parts = _cut(_tree(similarity[np.ix_(members, members)]), len(members), 2)
+            labels[members[parts == 1]] = labels.max() + 1
+            changed = True
+    return labels
+
+
+def _group_counts(count: int) -> list[int]:
+    fewest = max(2, -(-count // MAX_GROUP))
+    most = max(fewest, min(count // MIN_GROUP, count - 1))
+    counts = list(range(fewest, most + 1))
+    if len(counts) > MAX_CUTS:
+        picks = np.linspace(0, len(counts) - 1, MAX_CUTS).round().astype(int)
+        counts = [counts[i] for i in sorted(set(picks))]
+    return counts
+
+
+def choose_groups_by_similarity(similarity: np.ndarray) -> np.ndarray:
+    """A label per note: the average-linkage cut with the best silhouette within the size rule.
+
+    On the tuning boards the silhouette chose better than Calinski–Harabasz on this
+    similarity (ADR 0015); Ward's method needs vectors, which the blend does not have.
+    """
+    from sklearn.metrics import silhouette_score
+
+    count = similarity.shape[0]
+    if count < 2 * MIN_GROUP:
+        return np.zeros(count, dtype=int) if count >= MIN_GROUP else np.arange(count)
+    tree = _tree(similarity)
+    distance = _distance(similarity)
+    best: tuple[float, np.ndarray] | None = None
+    for groups in _group_counts(count):
+        labels = _split_large_by_similarity(similarity, _cut(tree, count, groups))
+        found = len(np.unique(labels))
+        if found < 2 or found >= count:
+            continue
+        score = float(silhouette_score(distance, labels, metric="precomputed"))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, labels)
+    return best[1] if best is not None else np.zeros(count, dtype=int)
+
+
 _LEAD_IN = re.compile(
     r"^(?:(?:i|we) (?:think|felt|feel|found|learned|learnt) (?:that )?"
     r"|(?:honestly|also|and|but|so),? )",
@@ -200,27 +338,55 @@ _WEAK_END = {
     "all",
     "every",
     "some",
+    "over",
+    "after",
+    "before",
+    "between",
+    "through",
+    "since",
+    "up",
+    "out",
+    "off",
+    "nearly",
+    "any",
+    "anyone",
+    "more",
+    "less",
 }
+# A clause this little over ``TITLE_WORDS`` is kept whole rather than cut mid-thought.
+TITLE_SLACK = 2
 
 
 def phrase_of(text: str, words: int = TITLE_WORDS) -> str:
-    """A note shortened to a title-like phrase: its first clause, at most ``words`` words."""
-    clause = _BREAK.split(_LEAD_IN.sub("", " ".join(text.split())), maxsplit=1)[0]
+    """A note shortened to a title-like phrase: its first clause, at most ``words`` words.
+
+    A clause at most ``TITLE_SLACK`` words longer is kept whole; a cut one loses a dangling
+    last word ("… for an urgent ulcer to" → "… for an urgent ulcer"). A whole note keeps its
+    last word ("feel shut out").
+    """
+    whole = _LEAD_IN.sub("", " ".join(text.split()))
+    clause = _BREAK.split(whole, maxsplit=1)[0]
     if len(clause.split()) > words and ", " in clause:
         head = clause.split(", ", 1)[0]
         clause = head if len(head.split()) >= 3 else clause
-    tokens = clause.split()[:words] or text.split()[:words]
-    while len(tokens) > 2 and tokens[-1].lower().strip(",'\"") in _WEAK_END:
+    size = len(clause.split())
+    tokens = (
+        clause.split()[: size if size <= words + TITLE_SLACK else words] or text.split()[:words]
+    )
+    cut = tokens != whole.split()
+    while cut and len(tokens) > 2 and tokens[-1].lower().strip(",'\"") in _WEAK_END:
         tokens.pop()
     phrase = " ".join(tokens).strip(" ,'\"-")
     return phrase[:1].upper() + phrase[1:] if phrase else ""
 
 
-def central_titles(vectors: np.ndarray, texts: list[str], clusters: list[list[int]]) -> list[str]:
+def central_titles(
+    similarity: np.ndarray, texts: list[str], clusters: list[list[int]]
+) -> list[str]:
     """Each group's most central note (highest mean similarity to the rest), as a phrase."""
     titles = []
     for index, positions in enumerate(clusters):
-        inner = vectors[positions] @ vectors[positions].T
+        inner = similarity[np.ix_(positions, positions)]
         centre = positions[int(np.argmax(inner.sum(axis=1)))]
         titles.append(phrase_of(texts[centre]) or f"Group {index + 1}")
     return titles
@@ -237,9 +403,15 @@ def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
     texts = [text for _, text in notes]
     if len(notes) < MIN_GROUP:
         return Suggestions(groups=[], backend=backend.name, backend_label=backend.label)
-    vectors = backend.encode(texts)
-    grouping = lsa(vectors) if backend.name == "tfidf" else vectors
-    labels = choose_groups(grouping)
+    # Cached per text: a later CFIR suggestion for any of these notes encodes nothing.
+    vectors = encode_cached(texts, backend)
+    if backend.name == "tfidf":
+        grouping = lsa(vectors)
+        labels = choose_groups(grouping)
+        similarity = grouping @ grouping.T
+    else:
+        similarity = board_similarity(vectors, texts)
+        labels = choose_groups_by_similarity(similarity)
     members: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         members.setdefault(int(label), []).append(position)
@@ -247,7 +419,7 @@ def suggest_groups(notes: Sequence[tuple[int, str]]) -> Suggestions:
         (positions for positions in members.values() if len(positions) >= MIN_GROUP),
         key=lambda positions: (-len(positions), positions[0]),
     )
-    titles = central_titles(grouping, texts, clusters)
+    titles = central_titles(similarity, texts, clusters)
     duplicates = duplicate_pairs(vectors, ids, DUPLICATE_SIMILARITY.get(backend.name, 0.9))
     groups = []
     for positions, title in zip(clusters, titles, strict=True):

@@ -9,9 +9,11 @@ When the package or torch is missing, ``TfidfBackend`` answers instead and
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -172,3 +174,121 @@ def embedding_backend_name() -> str:
 
 def encode(texts: list[str]) -> np.ndarray:
     return embedding_backend().encode(texts)
+
+
+# --- vectors of short texts kept per process -------------------------------------------------
+
+CACHE_TEXTS = 20_000  # about 30 MB of sentence vectors
+
+
+class VectorCache:
+    """The most recently used sentence vectors, keyed by backend and SHA-256 of the text.
+
+    Encoding one note is most of a CFIR suggestion's time (about 17 ms of CPU on one thread,
+    several times that in wall time on a busy machine); the same note is asked about again
+    and again (the coding page, its re-render, the API, "Suggest themes" over the board), so
+    each text is encoded once per process. Vectors carry no labels and no organisation, so
+    one cache serves every organisation without leaking anything but "this text was seen".
+    """
+
+    def __init__(self, size: int = CACHE_TEXTS) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(backend: str, text: str) -> tuple[str, str]:
+        return backend, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, key: tuple[str, str]) -> np.ndarray | None:
+        with self._lock:
+            row = self._rows.get(key)
+            if row is None:
+                self.misses += 1
+                return None
+            self._rows.move_to_end(key)
+            self.hits += 1
+            return row
+
+    def put(self, key: tuple[str, str], row: np.ndarray) -> None:
+        with self._lock:
+            self._rows[key] = row
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return key in self._rows
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+vector_cache = VectorCache()
+
+
+def encode_cached(texts: list[str], backend: EmbeddingBackend | None = None) -> np.ndarray:
+    """Like ``encode``, but each text is encoded once per process (sentence model only).
+
+    TF-IDF vectors depend on the texts fitted together, so they are never cached.
+    """
+    backend = backend or embedding_backend()
+    if not isinstance(backend, SentenceModelBackend):
+        return backend.encode(texts)
+    if not texts:
+        return backend.encode([])
+    keys = [vector_cache.key(backend.name, text) for text in texts]
+    found = {key: row for key in keys if (row := vector_cache.get(key)) is not None}
+    missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+    if missing:
+        for text, row in zip(missing, backend.encode(missing), strict=True):
+            key = vector_cache.key(backend.name, text)
+            found[key] = row
+            vector_cache.put(key, row)
+    return np.stack([found[key] for key in keys])
+
+
+WARM_TEXTS = 1000
+_warming_lock = threading.Lock()
+_warming: threading.Thread | None = None
+
+
+def warm_in_background(texts: list[str]) -> threading.Thread | None:
+    """Encode the texts not yet cached on a background thread, if the model is loaded here.
+
+    Called by pages that lead to a suggestion (the analysis page lists the notes a host codes
+    next), so the suggestion finds the note's vector ready. It never loads the model: a
+    process that has not needed it yet stays without it, and the page's own answer never
+    waits. One warming thread per process at a time; the rest is skipped, not queued.
+    """
+    global _warming
+    backend = _backend
+    if not isinstance(backend, SentenceModelBackend):
+        return None
+    todo = [
+        text
+        for text in dict.fromkeys(texts[:WARM_TEXTS])
+        if text.strip() and vector_cache.key(backend.name, text) not in vector_cache
+    ]
+    if not todo:
+        return None
+    with _warming_lock:
+        if _warming is not None and _warming.is_alive():
+            return None
+        _warming = threading.Thread(
+            target=_warm, args=(backend, todo), name="peerassist-warm-vectors", daemon=True
+        )
+        _warming.start()
+        return _warming
+
+
+def _warm(backend: SentenceModelBackend, texts: list[str]) -> None:
+    try:
+        for start in range(0, len(texts), 32):
+            encode_cached(texts[start : start + 32], backend)
+    except Exception:  # a warm-up is an optimisation: the suggestion encodes if it must
+        log.warning("Warming %d sentence vectors failed", len(texts), exc_info=True)

@@ -1,4 +1,7 @@
-"""``peerassist build_cfir_vectors``: rebuild the CFIR engine's shipped artifact (ADR 0014)."""
+"""``peerassist build_cfir_vectors``: rebuild the CFIR engine's shipped artifacts (ADR 0014).
+
+Both the sentence model's (``cfir_vectors.npz``) and the TF-IDF fallback's (``cfir_tfidf.npz``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peerassist.analysis.cfir_ranker import vectors_write
+from peerassist.analysis.cfir_ranker import tfidf_write, vectors_write
 from peerassist.semantic.embeddings import set_torch_threads
 
 
@@ -20,4 +23,6 @@ class Command(BaseCommand):
             path = vectors_write()
         except RuntimeError as error:
             raise CommandError(str(error)) from None
+        self.stdout.write(f"Wrote {path} ({path.stat().st_size // 1024} KB).")
+        path = tfidf_write()
         self.stdout.write(f"Wrote {path} ({path.stat().st_size // 1024} KB).")
