@@ -6,7 +6,7 @@ else: its own constructs, the codes its people confirmed (``Determinant`` rows o
 projects) and its notes and lessons as the background. No query here can reach another
 organisation's rows, which is what keeps one organisation's examples from another's
 suggestions (tested in tests/analysis/test_cfir_suggestions.py). The constructs and examples
-are kept per process per organisation id, and read again when they change (ADR 0015).
+are kept per process per organisation id, and read again when they change (ADR 0018).
 
 Lessons live in a higher app; it registers its texts with ``register_background_source``.
 """

@@ -12,7 +12,7 @@ often repeat its key word ("referral", "referred"). Average-linkage clustering o
 similarity is cut at every number of groups the size rule allows (2–8 notes a group, so
 between n/8 and n/2 groups), a group of more than eight is split along its own branch, and
 the cut with the best silhouette wins. These choices were made on the *tuning* boards of
-``analysis/data/theme_sets.jsonl`` and measured on its held-out boards (ADR 0015).
+``analysis/data/theme_sets.jsonl`` and measured on its held-out boards (ADR 0018).
 
 With TF-IDF the vectors are first reduced by latent semantic analysis (truncated SVD), which
 lets notes that share related words, not only the same words, fall together; Ward's method
@@ -208,7 +208,7 @@ def board_similarity(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     """How alike two notes of one board are: centred sentence cosine blended with word overlap.
 
     Centring removes what every note on the board shares (its subject), so the rest — the
-    issue each note raises — decides (module docstring; ADR 0015).
+    issue each note raises — decides (module docstring; ADR 0018).
     """
     centred = _unit(vectors - vectors.mean(axis=0))
     similarity = (1 - WORD_SHARE) * (centred @ centred.T) + WORD_SHARE * word_similarity(texts)
@@ -260,7 +260,7 @@ def choose_groups_by_similarity(similarity: np.ndarray) -> np.ndarray:
     """A label per note: the average-linkage cut with the best silhouette within the size rule.
 
     On the tuning boards the silhouette chose better than Calinski–Harabasz on this
-    similarity (ADR 0015); Ward's method needs vectors, which the blend does not have.
+    similarity (ADR 0018); Ward's method needs vectors, which the blend does not have.
     """
     from sklearn.metrics import silhouette_score
 
