@@ -17,6 +17,7 @@ from django.test import Client
 
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import Guest, Membership, Organisation, User
+from tests.documented_answers import api_answers_documented  # noqa: F401  (autouse)
 from tests.factories import OrganisationFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}

@@ -25,6 +25,16 @@ from peerassist.analysis.access import (
 from peerassist.analysis.cfir_suggest import cfir_suggestions
 from peerassist.analysis.models import Action, Determinant, ThemeSuggestion
 from peerassist.analysis.selectors import AnalysisState, analysis_state
+from peerassist.api.answers import (
+    ALREADY_DONE,
+    ANALYSTS_ONLY,
+    FACILITATOR_ONLY,
+    IDS_IN_INPUT,
+    KNOWLEDGE_MANAGERS_ONLY,
+    RULES,
+    VOTING_CONFLICT,
+    answers,
+)
 from peerassist.api.auth import ApiRequest
 from peerassist.core.access import ensure_id
 from peerassist.core.errors import NotFound
@@ -162,6 +172,7 @@ class PlaceIn(Schema):
 
 
 @router.post("/assists/{assist_id}/themes", response={201: dict})
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT, VOTING_CONFLICT)
 def theme_create(request: ApiRequest, assist_id: int, payload: ThemeIn) -> Status:
     access = _access(request, assist_id, edit=True)
     theme = services.theme_create(access=access, title=payload.title, note_ids=payload.note_ids)
@@ -169,6 +180,7 @@ def theme_create(request: ApiRequest, assist_id: int, payload: ThemeIn) -> Statu
 
 
 @router.patch("/assists/{assist_id}/themes/{theme_id}")
+@answers(ANALYSTS_ONLY, VOTING_CONFLICT)
 def theme_update(
     request: ApiRequest, assist_id: int, theme_id: int, payload: ThemePatch
 ) -> dict[str, Any]:
@@ -183,6 +195,7 @@ def theme_update(
 
 
 @router.delete("/assists/{assist_id}/themes/{theme_id}")
+@answers(ANALYSTS_ONLY, VOTING_CONFLICT)
 def theme_delete(request: ApiRequest, assist_id: int, theme_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     version = services.theme_delete(access=access, theme=access_theme(access, theme_id))
@@ -190,6 +203,7 @@ def theme_delete(request: ApiRequest, assist_id: int, theme_id: int) -> dict[str
 
 
 @router.post("/assists/{assist_id}/themes/{theme_id}/merge")
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT, VOTING_CONFLICT)
 def theme_merge(
     request: ApiRequest, assist_id: int, theme_id: int, payload: MergeIn
 ) -> dict[str, Any]:
@@ -203,6 +217,7 @@ def theme_merge(
 
 
 @router.post("/assists/{assist_id}/themes/{theme_id}/split", response={201: dict})
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT, VOTING_CONFLICT)
 def theme_split(request: ApiRequest, assist_id: int, theme_id: int, payload: SplitIn) -> Status:
     access = _access(request, assist_id, edit=True)
     theme = services.theme_split(
@@ -215,6 +230,7 @@ def theme_split(request: ApiRequest, assist_id: int, theme_id: int, payload: Spl
 
 
 @router.put("/assists/{assist_id}/theme-order")
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT)
 def theme_reorder(request: ApiRequest, assist_id: int, payload: OrderIn) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     themes = services.theme_reorder(access=access, theme_ids=payload.theme_ids)
@@ -222,6 +238,7 @@ def theme_reorder(request: ApiRequest, assist_id: int, payload: OrderIn) -> dict
 
 
 @router.post("/assists/{assist_id}/placements")
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT, VOTING_CONFLICT)
 def notes_place(request: ApiRequest, assist_id: int, payload: PlaceIn) -> dict[str, Any]:
     """Move notes into a theme, or back to ungrouped with ``theme_id: null``."""
     access = _access(request, assist_id, edit=True)
@@ -246,6 +263,7 @@ def _suggestion(access: AnalysisAccess, suggestion_id: int) -> ThemeSuggestion:
 
 
 @router.post("/assists/{assist_id}/suggestions", response={201: dict})
+@answers(ANALYSTS_ONLY, RULES, VOTING_CONFLICT)
 def suggestions_run(request: ApiRequest, assist_id: int) -> Status:
     """Cluster the ungrouped notes; the answer lists proposals, nothing has moved."""
     from peerassist.semantic.embeddings import embedding_backend
@@ -267,6 +285,7 @@ def suggestions_run(request: ApiRequest, assist_id: int) -> Status:
 
 
 @router.post("/assists/{assist_id}/suggestions/{suggestion_id}/accept", response={201: dict})
+@answers(ANALYSTS_ONLY, ALREADY_DONE, VOTING_CONFLICT)
 def suggestion_accept(
     request: ApiRequest, assist_id: int, suggestion_id: int, payload: AcceptIn
 ) -> Status:
@@ -278,6 +297,7 @@ def suggestion_accept(
 
 
 @router.post("/assists/{assist_id}/suggestions/{suggestion_id}/dismiss")
+@answers(ANALYSTS_ONLY, ALREADY_DONE)
 def suggestion_dismiss(request: ApiRequest, assist_id: int, suggestion_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     services.suggestion_dismiss(access=access, suggestion=_suggestion(access, suggestion_id))
@@ -305,6 +325,7 @@ def _voting_wire(settings: Any) -> dict[str, Any]:
 
 
 @router.put("/assists/{assist_id}/voting")
+@answers(FACILITATOR_ONLY, VOTING_CONFLICT)
 def voting_configure(request: ApiRequest, assist_id: int, payload: VotingIn) -> dict[str, Any]:
     access = _access(request, assist_id)
     settings = services.voting_configure(
@@ -314,18 +335,21 @@ def voting_configure(request: ApiRequest, assist_id: int, payload: VotingIn) -> 
 
 
 @router.post("/assists/{assist_id}/voting/open")
+@answers(FACILITATOR_ONLY, VOTING_CONFLICT)
 def voting_open(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     access = _access(request, assist_id)
     return {"voting": _voting_wire(services.voting_open(access=access))}
 
 
 @router.post("/assists/{assist_id}/voting/close")
+@answers(FACILITATOR_ONLY, VOTING_CONFLICT)
 def voting_close(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     access = _access(request, assist_id)
     return {"voting": _voting_wire(services.voting_close(access=access))}
 
 
 @router.put("/assists/{assist_id}/themes/{theme_id}/my-vote")
+@answers(ANALYSTS_ONLY, VOTING_CONFLICT)
 def vote_set(request: ApiRequest, assist_id: int, theme_id: int, payload: VoteIn) -> dict[str, Any]:
     """Set your own dots on a theme (0 takes them back). There is no way to name a voter."""
     access = _access(request, assist_id)
@@ -347,6 +371,7 @@ class DeterminantIn(Schema):
 
 
 @router.post("/assists/{assist_id}/determinants", response={201: dict})
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT)
 def determinant_create(request: ApiRequest, assist_id: int, payload: DeterminantIn) -> Status:
     access = _access(request, assist_id, edit=True)
     determinant = services.determinant_create(
@@ -362,6 +387,7 @@ def determinant_create(request: ApiRequest, assist_id: int, payload: Determinant
 
 
 @router.delete("/assists/{assist_id}/determinants/{determinant_id}")
+@answers(ANALYSTS_ONLY)
 def determinant_delete(request: ApiRequest, assist_id: int, determinant_id: int) -> dict[str, Any]:
     access = _access(request, assist_id, edit=True)
     version = services.determinant_delete(
@@ -415,6 +441,7 @@ class ConstructIn(Schema):
 
 
 @router.post("/assists/{assist_id}/constructs", response={201: dict})
+@answers(KNOWLEDGE_MANAGERS_ONLY, ALREADY_DONE)
 def construct_create(request: ApiRequest, assist_id: int, payload: ConstructIn) -> Status:
     """A knowledge manager adds one of the organisation's own constructs."""
     access = _access(request, assist_id)
@@ -455,6 +482,7 @@ class ActionPatch(Schema):
 
 
 @router.post("/assists/{assist_id}/actions", response={201: dict})
+@answers(ANALYSTS_ONLY, IDS_IN_INPUT)
 def action_create(request: ApiRequest, assist_id: int, payload: ActionIn) -> Status:
     access = _access(request, assist_id, edit=True)
     action = services.action_create(
@@ -476,6 +504,7 @@ def action_create(request: ApiRequest, assist_id: int, payload: ActionIn) -> Sta
 
 
 @router.patch("/assists/{assist_id}/actions/{action_id}")
+@answers(ANALYSTS_ONLY)
 def action_update(
     request: ApiRequest, assist_id: int, action_id: int, payload: ActionPatch
 ) -> dict[str, Any]:

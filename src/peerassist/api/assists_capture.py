@@ -5,6 +5,7 @@ photos.py); mounted at ``/assists`` beside the live board's router.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -13,9 +14,18 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
+from peerassist.api.answers import (
+    ALREADY_DONE,
+    PARTICIPANTS_ONLY,
+    POSSIBLE_PATIENT_DATA,
+    RULES,
+    UPLOAD_TOO_LARGE,
+    answers,
+)
 from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import bulk, photos, walk_in
+from peerassist.assists.live.events import NoteView, NoteWithheld, Person
 from peerassist.assists.live.selectors import note_for_viewer, note_wire, participant_wire
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist
 from peerassist.assists.participants import participant_of
@@ -49,6 +59,96 @@ class WalkInIn(Schema):
     name: str = Field(max_length=1000)
     organisation: str = Field(default="", max_length=1000)
     role: str = "visitor"
+
+
+class NeedChoice(Schema):
+    id: int
+    question: str
+
+
+class SpeakerChoice(Schema):
+    id: int
+    label: str
+
+
+class PreviewLineOut(Schema):
+    """One pasted line as it would be added; send ``client_id`` back to confirm it."""
+
+    index: int = Field(description="The line's place among the kept lines, from 1.")
+    client_id: str
+    text: str
+    learning_need_id: int | None
+    spoken_by_id: int | None
+    pid_warning: str = Field(
+        description="Why the line looks as if it holds patient data, or empty."
+    )
+    pid_findings: list[str] = Field(description="The kinds of patient data found.")
+    error: str
+
+
+class BulkPreviewOut(Schema):
+    """The paste as notes, before anything is saved."""
+
+    batch_id: str
+    max_lines: int
+    empty_lines: int
+    flagged: int = Field(description="How many lines the patient-data check flagged.")
+    learning_needs: list[NeedChoice]
+    speakers: list[SpeakerChoice] = Field(
+        description="Who the caller may write for (empty unless note taker or facilitator)."
+    )
+    lines: list[PreviewLineOut]
+
+
+class BulkOut(Schema):
+    """The notes added (or found again, on a retry) as the caller sees them."""
+
+    created: int = Field(description="How many notes are new (0 on a retry).")
+    version: int
+    notes: list[NoteView | NoteWithheld]
+
+
+class LineErrorOut(Schema):
+    index: int
+    code: str
+    detail: str
+
+
+class BulkRefusedOut(Schema):
+    """A refused paste: nothing was saved; ``lines`` says which lines to change and why."""
+
+    detail: str
+    code: str
+    lines: list[LineErrorOut] = Field(
+        default_factory=list,
+        description="Each refused line (`invalid_lines`); absent from other 400 answers.",
+    )
+
+
+class SpeakerOut(Schema):
+    participant: Person
+    version: int
+
+
+class PhotoOut(Schema):
+    """A photo of a flipchart or paper notes, and the draft notes read from it."""
+
+    id: int
+    url: str = Field(description="The image itself.")
+    page: str = Field(description="The photo's page, where drafts are confirmed.")
+    original_name: str
+    caption: str
+    content_type: str
+    width: int
+    height: int
+    size: int
+    created_at: dt.datetime
+    added_by: str | None
+    reading: str = Field(description="`waiting`, `reading`, `done`, `empty` or `failed`.")
+    reading_label: str
+    reading_error: str
+    drafts: list[str] = Field(description="Lines of text read from the photo, to confirm.")
+    drafts_batch: str
 
 
 def _assist(request: ApiRequest, assist_id: int) -> PeerAssist:
@@ -85,9 +185,10 @@ def _preview_out(preview: bulk.BulkPreview) -> dict[str, Any]:
 
 @router.post(
     "/{assist_id}/notes/bulk/preview",
-    response=dict,
+    response=BulkPreviewOut,
     summary="Preview pasted lines as notes (nothing is saved)",
 )
+@answers(PARTICIPANTS_ONLY)
 def bulk_preview(request: ApiRequest, assist_id: int, payload: BulkPreviewIn) -> dict[str, Any]:
     """One entry per non-empty line, with the client id a confirm should send for it."""
     assist = _assist(request, assist_id)
@@ -104,9 +205,10 @@ def bulk_preview(request: ApiRequest, assist_id: int, payload: BulkPreviewIn) ->
 
 @router.post(
     "/{assist_id}/notes/bulk",
-    response={200: dict, 201: dict, 400: dict},
+    response={200: BulkOut, 201: BulkOut, 400: BulkRefusedOut},
     summary="Add many notes at once (all or nothing; once per client id)",
 )
+@answers(PARTICIPANTS_ONLY, POSSIBLE_PATIENT_DATA)
 def bulk_create(request: ApiRequest, assist_id: int, payload: BulkIn) -> Status[dict[str, Any]]:
     """201 when some notes are new, 200 when every client id was seen before (a retry).
 
@@ -141,9 +243,10 @@ def bulk_create(request: ApiRequest, assist_id: int, payload: BulkIn) -> Status[
 
 @router.post(
     "/{assist_id}/speakers",
-    response={201: dict},
+    response={201: SpeakerOut},
     summary="Add a walk-in speaker (note taker or facilitator)",
 )
+@answers(PARTICIPANTS_ONLY, ALREADY_DONE)
 def speaker_add(request: ApiRequest, assist_id: int, payload: WalkInIn) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id)
     person = walk_in.participant_add_walk_in(
@@ -177,7 +280,10 @@ def photo_out(photo: BoardPhoto) -> dict[str, Any]:
     }
 
 
-@router.get("/{assist_id}/photos", response=list[dict], summary="Photos of flipcharts and notes")
+@router.get(
+    "/{assist_id}/photos", response=list[PhotoOut], summary="Photos of flipcharts and notes"
+)
+@answers(PARTICIPANTS_ONLY)
 def photo_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id)
     return [photo_out(p) for p in photos.board_photos(assist)]
@@ -185,9 +291,10 @@ def photo_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
 
 @router.post(
     "/{assist_id}/photos",
-    response={201: dict},
+    response={201: PhotoOut},
     summary="Add a photo (multipart field 'file', optional 'caption'; 413 over the limit)",
 )
+@answers(PARTICIPANTS_ONLY, RULES, UPLOAD_TOO_LARGE)
 def photo_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any]]:
     """The photo's text is read in the background: poll ``GET .../photos/{id}`` until
     ``reading`` is ``done`` (drafts), ``empty`` or ``failed``."""
@@ -205,7 +312,8 @@ def photo_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any]]:
     return Status(201, photo_out(photo))
 
 
-@router.get("/{assist_id}/photos/{photo_id}", response=dict, summary="A photo and its drafts")
+@router.get("/{assist_id}/photos/{photo_id}", response=PhotoOut, summary="A photo and its drafts")
+@answers(PARTICIPANTS_ONLY)
 def photo_detail(request: ApiRequest, assist_id: int, photo_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     return photo_out(photos.access_board_photo(request.auth, assist, photo_id))
@@ -214,6 +322,7 @@ def photo_detail(request: ApiRequest, assist_id: int, photo_id: int) -> dict[str
 @router.delete(
     "/{assist_id}/photos/{photo_id}", response={204: None}, summary="Remove a photo (host team)"
 )
+@answers(PARTICIPANTS_ONLY)
 def photo_remove(request: ApiRequest, assist_id: int, photo_id: int) -> Status[None]:
     assist = _assist(request, assist_id)
     photos.board_photo_delete(actor=request.auth, assist=assist, photo_id=photo_id)

@@ -14,6 +14,14 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
 
+from peerassist.api.answers import (
+    CLIENT_ID_TAKEN,
+    FACILITATOR_ONLY,
+    PARTICIPANTS_ONLY,
+    PHASE_CONFLICT,
+    POSSIBLE_PATIENT_DATA,
+    answers,
+)
 from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import services
@@ -123,6 +131,7 @@ def _note_out(
 @router.post(
     "/{assist_id}/notes", response={200: NoteAnswer, 201: NoteAnswer}, summary="Add a note"
 )
+@answers(PARTICIPANTS_ONLY, POSSIBLE_PATIENT_DATA, CLIENT_ID_TAKEN)
 def note_add(request: ApiRequest, assist_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     """201 with the new note; 200 with the same note when ``client_id`` was seen before."""
     assist = _assist(request, assist_id)
@@ -142,6 +151,7 @@ def note_add(request: ApiRequest, assist_id: int, payload: NoteIn) -> Status[dic
 
 
 @router.patch("/{assist_id}/notes/{note_id}", response=NoteAnswer, summary="Change or hide a note")
+@answers(PARTICIPANTS_ONLY, FACILITATOR_ONLY, POSSIBLE_PATIENT_DATA)
 def note_change(
     request: ApiRequest, assist_id: int, note_id: int, payload: NotePatch
 ) -> dict[str, Any]:
@@ -162,6 +172,7 @@ def note_change(
 
 
 @router.delete("/{assist_id}/notes/{note_id}", response=VersionAnswer, summary="Delete a note")
+@answers(PARTICIPANTS_ONLY)
 def note_remove(request: ApiRequest, assist_id: int, note_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     version = services.note_delete(actor=request.auth, assist=assist, note_id=note_id)
@@ -173,6 +184,7 @@ def note_remove(request: ApiRequest, assist_id: int, note_id: int) -> dict[str, 
     response=NoteAnswer,
     summary="Confirm (or correct) a note taken on your behalf",
 )
+@answers(PARTICIPANTS_ONLY, POSSIBLE_PATIENT_DATA)
 def note_confirm(
     request: ApiRequest, assist_id: int, note_id: int, payload: ConfirmIn
 ) -> dict[str, Any]:
@@ -196,6 +208,7 @@ def board(request: ApiRequest, assist_id: int, since: int | None = None) -> dict
 
 
 @router.post("/{assist_id}/phase", response=PhaseAnswer, summary="Move the phase (facilitator)")
+@answers(FACILITATOR_ONLY, PHASE_CONFLICT)
 def phase(request: ApiRequest, assist_id: int, payload: PhaseIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     actor = request.auth
@@ -216,6 +229,7 @@ def phase(request: ApiRequest, assist_id: int, payload: PhaseIn) -> dict[str, An
 
 
 @router.patch("/{assist_id}/controls", response=ControlsAnswer, summary="Facilitator controls")
+@answers(FACILITATOR_ONLY)
 def controls(request: ApiRequest, assist_id: int, payload: ControlsIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -224,6 +238,7 @@ def controls(request: ApiRequest, assist_id: int, payload: ControlsIn) -> dict[s
 
 
 @router.post("/{assist_id}/presence", response=DoneAnswer, summary="Say you are done (or not)")
+@answers(PARTICIPANTS_ONLY)
 def presence(request: ApiRequest, assist_id: int, payload: PresenceIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     participant = services.participant_done_set(
@@ -235,6 +250,7 @@ def presence(request: ApiRequest, assist_id: int, payload: PresenceIn) -> dict[s
 
 
 @router.post("/{assist_id}/takeaway", response=TakeawayAnswer, summary="What you will take away")
+@answers(PARTICIPANTS_ONLY)
 def takeaway(request: ApiRequest, assist_id: int, payload: TakeawayIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     participant = services.takeaway_set(actor=request.auth, assist=assist, text=payload.text)
@@ -245,6 +261,7 @@ def takeaway(request: ApiRequest, assist_id: int, payload: TakeawayIn) -> dict[s
 @router.post(
     "/{assist_id}/close", response=ClosingAnswer, summary="Host thanks and action-list date"
 )
+@answers(PARTICIPANTS_ONLY)
 def closing(request: ApiRequest, assist_id: int, payload: ClosingIn) -> dict[str, Any]:
     assist = _assist(request, assist_id)
     assist = services.closing_set(

@@ -18,6 +18,18 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from peerassist.accounts.models import Guest, User
+from peerassist.api.answers import (
+    ALREADY_DONE,
+    GUEST_NOT_ALLOWED,
+    HOST_TEAM_ONLY,
+    IDS_IN_INPUT,
+    PARTICIPANTS_ONLY,
+    PLANNERS_ONLY,
+    RULES,
+    STATUS_CONFLICT,
+    UPLOAD_TOO_LARGE,
+    answers,
+)
 from peerassist.api.auth import ApiRequest
 from peerassist.api.openapi import LocalTime
 from peerassist.assists.access import AssistNeed, access_peer_assist, assist_can_plan
@@ -345,6 +357,7 @@ def _fields(data: dict[str, Any]) -> services.PlanFields:
 
 
 @router.post("", response={201: AssistOut}, summary="Plan a peer assist for a project")
+@answers(GUEST_NOT_ALLOWED, HOST_TEAM_ONLY, IDS_IN_INPUT)
 def assist_create(request: ApiRequest, payload: PlanCreateIn) -> Status[dict[str, Any]]:
     user = _user(request)
     project = access_project(user, payload.project_id, need=ProjectNeed.EDIT)
@@ -359,12 +372,14 @@ def assist_create(request: ApiRequest, payload: PlanCreateIn) -> Status[dict[str
 
 
 @router.get("/{assist_id}", response=AssistOut, summary="One peer assist's plan, with warnings")
+@answers(GUEST_NOT_ALLOWED)
 def assist_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     return _assist_out(assist, request.auth)
 
 
 @router.patch("/{assist_id}", response=AssistOut, summary="Change the plan")
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def assist_patch(request: ApiRequest, assist_id: int, payload: PlanPatch) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     current = {
@@ -397,6 +412,7 @@ def assist_patch(request: ApiRequest, assist_id: int, payload: PlanPatch) -> dic
 
 
 @router.get("/{assist_id}/agenda", response=AgendaOut, summary="The agenda, its total and warnings")
+@answers(GUEST_NOT_ALLOWED)
 def agenda_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     return _agenda_out(_assist(request, assist_id, AssistNeed.VIEW))
 
@@ -404,6 +420,7 @@ def agenda_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
 @router.post(
     "/{assist_id}/agenda/template", response=AgendaOut, summary="Replace the agenda with a template"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def agenda_template(request: ApiRequest, assist_id: int, payload: TemplateIn) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     agenda_services.agenda_apply_template(assist=assist, template_key=payload.template)
@@ -411,6 +428,7 @@ def agenda_template(request: ApiRequest, assist_id: int, payload: TemplateIn) ->
 
 
 @router.post("/{assist_id}/agenda", response={201: AgendaItemOut}, summary="Add an agenda item")
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def agenda_add(request: ApiRequest, assist_id: int, payload: AgendaItemIn) -> Status[AgendaItem]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     data = payload.dict()
@@ -422,6 +440,7 @@ def agenda_add(request: ApiRequest, assist_id: int, payload: AgendaItemIn) -> St
 @router.patch(
     "/{assist_id}/agenda/{item_id}", response=AgendaItemOut, summary="Change an agenda item"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def agenda_update(
     request: ApiRequest, assist_id: int, item_id: int, payload: AgendaItemIn
 ) -> AgendaItem:
@@ -432,6 +451,7 @@ def agenda_update(
 @router.delete(
     "/{assist_id}/agenda/{item_id}", response={204: None}, summary="Remove an agenda item"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def agenda_delete(request: ApiRequest, assist_id: int, item_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     agenda_services.agenda_item_delete(assist=assist, item_id=item_id)
@@ -441,6 +461,7 @@ def agenda_delete(request: ApiRequest, assist_id: int, item_id: int) -> Status[N
 @router.post(
     "/{assist_id}/agenda/{item_id}/move", response=AgendaOut, summary="Move an item up or down"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def agenda_move(
     request: ApiRequest, assist_id: int, item_id: int, payload: MoveIn
 ) -> dict[str, Any]:
@@ -453,6 +474,7 @@ def agenda_move(
 
 
 @router.get("/{assist_id}/participants", response=list[ParticipantOut], summary="Who takes part")
+@answers(GUEST_NOT_ALLOWED)
 def participants_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     # Only the host team sees contact details; an invited visitor with an account sees
@@ -469,6 +491,7 @@ def participants_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any
     response={201: ParticipantOut},
     summary="Add a colleague or an external visitor",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, IDS_IN_INPUT, ALREADY_DONE)
 def participants_add(
     request: ApiRequest, assist_id: int, payload: ParticipantIn
 ) -> Status[dict[str, Any]]:
@@ -500,6 +523,7 @@ def participants_add(
     response={204: None},
     summary="Remove a participant",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, STATUS_CONFLICT)
 def participants_remove(request: ApiRequest, assist_id: int, participant_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     services.participant_remove(assist=assist, participant_id=participant_id)
@@ -511,6 +535,7 @@ def participants_remove(request: ApiRequest, assist_id: int, participant_id: int
     response=list[ParticipantOut],
     summary="Invite everyone not yet invited (the e-mails are queued)",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, STATUS_CONFLICT)
 def invitations_send(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     sent = invitations.invitations_send(assist=assist, by_user=_user(request))
@@ -522,6 +547,7 @@ def invitations_send(request: ApiRequest, assist_id: int) -> list[dict[str, Any]
     response=ParticipantOut,
     summary="Queue an invitation again (a new link)",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, RULES)
 def invitation_resend(request: ApiRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     return _participant_out(
@@ -534,6 +560,7 @@ def invitation_resend(request: ApiRequest, assist_id: int, participant_id: int) 
     response=ParticipantOut,
     summary="Withdraw a visitor's invitation",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, RULES)
 def invitation_revoke(request: ApiRequest, assist_id: int, participant_id: int) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     return _participant_out(
@@ -546,6 +573,7 @@ def invitation_revoke(request: ApiRequest, assist_id: int, participant_id: int) 
     response=ParticipantOut,
     summary="Reply to your invitation (a guest, or a colleague on the list)",
 )
+@answers(PARTICIPANTS_ONLY, STATUS_CONFLICT)
 def rsvp(request: ApiRequest, assist_id: int, payload: RsvpIn) -> dict[str, Any]:
     """``rsvp`` is accepted, tentative or declined. A guest who comes (or may) gives
     ``consent`` to record their notes; a colleague's account covers it, so it is ignored."""
@@ -592,6 +620,7 @@ def _status_out(assist: PeerAssist) -> dict[str, Any]:
 
 
 @router.get("/{assist_id}/status", response=StatusOut, summary="Status, allowed moves and history")
+@answers(GUEST_NOT_ALLOWED)
 def status_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
     return _status_out(_assist(request, assist_id, AssistNeed.VIEW))
 
@@ -599,6 +628,7 @@ def status_get(request: ApiRequest, assist_id: int) -> dict[str, Any]:
 @router.post(
     "/{assist_id}/status", response=StatusOut, summary="Move the status (refused with the reason)"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, STATUS_CONFLICT)
 def status_set(request: ApiRequest, assist_id: int, payload: StatusIn) -> dict[str, Any]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if payload.to_status not in AssistStatus.values:
@@ -625,6 +655,7 @@ def _logistics_out(assist: PeerAssist) -> list[dict[str, Any]]:
 @router.get(
     "/{assist_id}/logistics", response=list[LogisticsItemOut], summary="The logistics checklist"
 )
+@answers(GUEST_NOT_ALLOWED)
 def logistics_get(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     return _logistics_out(_assist(request, assist_id, AssistNeed.VIEW))
 
@@ -632,6 +663,7 @@ def logistics_get(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
 @router.put(
     "/{assist_id}/logistics", response=list[LogisticsItemOut], summary="Tick checklist items"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def logistics_put(
     request: ApiRequest, assist_id: int, payload: LogisticsIn
 ) -> list[dict[str, Any]]:
@@ -646,6 +678,7 @@ def logistics_put(
 @router.get(
     "/{assist_id}/attachments", response=list[AttachmentOut], summary="Papers in the briefing pack"
 )
+@answers(GUEST_NOT_ALLOWED)
 def attachments_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     return [_attachment_out(a) for a in assist.attachments.order_by("created_at", "id")]
@@ -656,6 +689,7 @@ def attachments_list(request: ApiRequest, assist_id: int) -> list[dict[str, Any]
     response={201: AttachmentOut},
     summary="Upload a paper (multipart, field 'file')",
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY, RULES, UPLOAD_TOO_LARGE)
 def attachments_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any]]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_UPLOAD_BYTES + 64 * 1024:
@@ -670,6 +704,7 @@ def attachments_add(request: ApiRequest, assist_id: int) -> Status[dict[str, Any
 @router.delete(
     "/{assist_id}/attachments/{attachment_id}", response={204: None}, summary="Remove a paper"
 )
+@answers(GUEST_NOT_ALLOWED, PLANNERS_ONLY)
 def attachments_delete(request: ApiRequest, assist_id: int, attachment_id: int) -> Status[None]:
     assist = _assist(request, assist_id, AssistNeed.PLAN)
     services.attachment_delete(assist=assist, attachment_id=attachment_id)

@@ -15,6 +15,15 @@ from ninja.responses import Status
 
 from peerassist.accounts.actors import actor_organisation_ids
 from peerassist.accounts.models import User
+from peerassist.api.answers import (
+    AUTHOR_OR_EDITORS_ONLY,
+    HOST_TEAM_ONLY,
+    IDS_IN_INPUT,
+    KNOWLEDGE_MANAGERS_ONLY,
+    RULES,
+    STATUS_CONFLICT,
+    answers,
+)
 from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.api.pagination import BoundedPagination
 from peerassist.core.access import MAX_ID
@@ -282,6 +291,7 @@ class _LazyOut:
 
 
 @router.post("/lessons", response={201: LessonOut})
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def lessons_create(request: ApiRequest, payload: LessonIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     data = payload.dict()
@@ -324,6 +334,7 @@ class PublishIn(Schema):
 
 
 @router.post("/lessons/publish", response={200: LessonOut, 201: LessonOut})
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def lessons_publish(request: ApiRequest, payload: PublishIn) -> Status[dict[str, Any]]:
     """Publish a theme or determinant as a lesson in one step and send it for review.
 
@@ -350,6 +361,7 @@ def lessons_review_queue(request: ApiRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/lessons/insights", response=InsightsOut)
+@answers(IDS_IN_INPUT)
 def lessons_insights(
     request: ApiRequest, scope: str = "organisation", organisation_id: int | None = None
 ) -> dict[str, Any]:
@@ -407,6 +419,7 @@ def lessons_get(request: ApiRequest, lesson_id: int) -> dict[str, Any]:
 
 
 @router.patch("/lessons/{lesson_id}", response=LessonOut)
+@answers(AUTHOR_OR_EDITORS_ONLY)
 def lessons_update(request: ApiRequest, lesson_id: int, payload: LessonPatch) -> dict[str, Any]:
     actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
@@ -420,6 +433,7 @@ def lessons_update(request: ApiRequest, lesson_id: int, payload: LessonPatch) ->
 
 
 @router.delete("/lessons/{lesson_id}", response={204: None})
+@answers(AUTHOR_OR_EDITORS_ONLY, STATUS_CONFLICT)
 def lessons_delete(request: ApiRequest, lesson_id: int) -> Status[None]:
     actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.EDIT)
@@ -428,6 +442,7 @@ def lessons_delete(request: ApiRequest, lesson_id: int) -> Status[None]:
 
 
 @router.post("/lessons/{lesson_id}/submit", response=LessonOut)
+@answers(AUTHOR_OR_EDITORS_ONLY, RULES, STATUS_CONFLICT)
 def lessons_submit(request: ApiRequest, lesson_id: int) -> dict[str, Any]:
     actor = request_user(request)
     lesson = access_lesson(actor, lesson_id)
@@ -436,6 +451,7 @@ def lessons_submit(request: ApiRequest, lesson_id: int) -> dict[str, Any]:
 
 
 @router.post("/lessons/{lesson_id}/review", response=LessonOut)
+@answers(KNOWLEDGE_MANAGERS_ONLY, STATUS_CONFLICT)
 def lessons_review(request: ApiRequest, lesson_id: int, payload: ReviewIn) -> dict[str, Any]:
     actor = request_user(request)
     lesson = access_lesson(actor, lesson_id, need=LessonNeed.REVIEW)
@@ -474,6 +490,7 @@ def log_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/projects/{project_id}/lessons-log", response={201: LogEntryOut})
+@answers(HOST_TEAM_ONLY)
 def log_create(request: ApiRequest, project_id: int, payload: LogEntryIn) -> Status[dict[str, Any]]:
     actor = request_user(request)
     project = access_project(actor, project_id, need=ProjectNeed.EDIT)
@@ -482,6 +499,7 @@ def log_create(request: ApiRequest, project_id: int, payload: LogEntryIn) -> Sta
 
 
 @router.delete("/lessons-log/{entry_id}", response={204: None})
+@answers(HOST_TEAM_ONLY)
 def log_delete(request: ApiRequest, entry_id: int) -> Status[None]:
     actor = request_user(request)
     entry = access_log_entry(actor, entry_id, need=ProjectNeed.EDIT)
@@ -490,6 +508,7 @@ def log_delete(request: ApiRequest, entry_id: int) -> Status[None]:
 
 
 @router.post("/projects/{project_id}/retrospects", response={201: RetrospectOut})
+@answers(HOST_TEAM_ONLY)
 def retrospect_create(
     request: ApiRequest, project_id: int, payload: RetrospectIn
 ) -> Status[dict[str, Any]]:
@@ -505,6 +524,7 @@ def retrospect_get(request: ApiRequest, retrospect_id: int) -> dict[str, Any]:
 
 
 @router.post("/retrospects/{retrospect_id}/draft-lessons", response={201: list[LessonOut]})
+@answers(HOST_TEAM_ONLY, RULES)
 def retrospect_lessons(request: ApiRequest, retrospect_id: int) -> Status[list[dict[str, Any]]]:
     """One draft lesson per line of 'what we would do differently' (not repeated)."""
     actor = request_user(request)

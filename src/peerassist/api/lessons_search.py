@@ -6,6 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from peerassist.api.answers import ALREADY_DONE, IDS_IN_INPUT, answers
 from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.finding import people, subscriptions
 from peerassist.finding.models import Subscription
@@ -214,6 +215,7 @@ def subscription_list(request: ApiRequest) -> list[dict[str, object]]:
     response={201: SubscriptionOut},
     summary="Follow a construct, setting or keyword",
 )
+@answers(IDS_IN_INPUT, ALREADY_DONE)
 def subscription_create(request: ApiRequest, body: SubscriptionIn) -> Status[dict[str, object]]:
     subscription = subscriptions.subscription_create(
         user=request_user(request),

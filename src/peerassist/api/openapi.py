@@ -1,11 +1,12 @@
 """The OpenAPI document states every answer the API gives, errors included.
 
-Every operation can answer with the one error shape (``{"detail", "code"}``): 400 for input
-that breaks a rule, 401 without a session or token, 403 for a role that may not, 404 for
-anything outside the caller's reach, 409 for a conflict, 413 for an upload too large, 503
-while the database is away, and 500 for a fault. Routes rarely declare these themselves,
-so they are added here to each operation that does not, with the shared ``Error`` schema.
-The property-based fuzzer (tests/api/test_fuzz_openapi.py) holds answers to the document.
+Every error has the one shape (``{"detail", "code"}``, ``core.errors.error_body``). Which
+error statuses a route documents, and when it gives each, comes from ``api/answers.py``: what
+its shape implies (401, 400, 403 for CSRF, 404 for path ids, 413, 500, 503) and what the
+route declares with ``@answers`` (roles, conflicts, service rules). A status the route
+declares itself in ``response=`` (a 400 with its own body) keeps its own schema.
+tests/documented_answers.py and the property-based fuzzer (tests/api/test_fuzz_openapi.py)
+hold the answers to the document.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Annotated, Any
 from ninja import NinjaAPI
 from pydantic import WithJsonSchema
 
+from peerassist.api.answers import route_errors
+from peerassist.core.errors import error_body
+
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
@@ -23,19 +27,12 @@ ERROR_SCHEMA = {
         "detail": {"type": "string", "description": "What went wrong, for a person to act on."},
         "code": {"type": "string", "description": "A stable machine-readable reason."},
     },
-    "required": ["detail", "code"],
+    "required": sorted(error_body("", "")),
 }
 
-ERRORS = {
-    "400": "The input breaks a rule; `detail` says which.",
-    "401": "Not signed in (no session, guest link or API token).",
-    "403": "Signed in, but this role may not do this now.",
-    "404": "No such thing, or outside your reach (the two look alike).",
-    "409": "It conflicts with the current state (for example a note already placed).",
-    "413": "The upload is too large.",
-    "500": "A fault on the server; nothing was saved.",
-    "503": "The database is not answering; try again shortly (see Retry-After).",
-}
+
+def _description(reasons: list[str]) -> str:
+    return reasons[0] if len(reasons) == 1 else "\n".join(f"- {reason}" for reason in reasons)
 
 
 class DocumentedAPI(NinjaAPI):
@@ -43,22 +40,28 @@ class DocumentedAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         reference = {"$ref": "#/components/schemas/Error"}
+        by_id = {
+            operation.operation_id or self.get_openapi_operation_id(operation): operation
+            for router in self._get_bound_routers()
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+        }
         for methods in schema.get("paths", {}).values():
-            for operation in methods.values():
-                responses = operation.setdefault("responses", {})
+            for details in methods.values():
+                operation = by_id[details["operationId"]]
+                responses = details.setdefault("responses", {})
                 # Ninja keys a route's own answers by int (400); keep those, as JSON would
                 # otherwise carry the key twice and Swagger UI refuses the whole document.
                 declared = {str(code) for code in responses}
-                for status, description in ERRORS.items():
-                    if status in declared:
+                for status, reasons in route_errors(operation, operation.view_func).items():
+                    if str(status) in declared:
+                        own = responses[status]
+                        own["description"] = _description(reasons)
                         continue
-                    responses.setdefault(
-                        status,
-                        {
-                            "description": description,
-                            "content": {"application/json": {"schema": reference}},
-                        },
-                    )
+                    responses[str(status)] = {
+                        "description": _description(reasons),
+                        "content": {"application/json": {"schema": reference}},
+                    }
         return schema
 
 

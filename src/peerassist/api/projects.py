@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from peerassist.api.answers import HOST_TEAM_ONLY, IDS_IN_INPUT, RULES, answers
 from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.api.pagination import BoundedPagination
 from peerassist.core.errors import NotFound
@@ -313,6 +314,7 @@ def projects_list(request: ApiRequest, filters: Query[ProjectFilter]) -> list[Pr
 
 
 @router.post("", response={201: ProjectOut}, summary="Start a project (you become its lead)")
+@answers(IDS_IN_INPUT)
 def project_create(request: ApiRequest, payload: ProjectIn) -> Status[Project]:
     return Status(201, services.project_create(actor=request_user(request), **payload.dict()))
 
@@ -323,6 +325,7 @@ def project_detail(request: ApiRequest, project_id: int) -> Project:
 
 
 @router.patch("/{project_id}", response=ProjectOut, summary="Change a project")
+@answers(HOST_TEAM_ONLY)
 def project_update(request: ApiRequest, project_id: int, payload: ProjectPatch) -> Project:
     project = access_project(request_user(request), project_id, need=EDIT)
     return services.project_update(
@@ -341,6 +344,7 @@ def members_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
     response={201: MemberOut},
     summary="Add a colleague to the host team (or change their role)",
 )
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def member_add(request: ApiRequest, project_id: int, payload: MemberIn) -> Status[dict[str, Any]]:
     project = access_project(request_user(request), project_id, need=EDIT)
     member = services.project_member_add(
@@ -352,6 +356,7 @@ def member_add(request: ApiRequest, project_id: int, payload: MemberIn) -> Statu
 @router.delete(
     "/{project_id}/members/{member_id}", response={204: None}, summary="Leave the host team"
 )
+@answers(HOST_TEAM_ONLY, RULES)
 def member_remove(request: ApiRequest, project_id: int, member_id: int) -> Status[None]:
     project = access_project(request_user(request), project_id, need=EDIT)
     services.project_member_remove(
@@ -370,6 +375,7 @@ def bars_list(request: ApiRequest, project_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/{project_id}/bars", response={201: BarOut}, summary="Start a BAR")
+@answers(HOST_TEAM_ONLY)
 def bar_create(request: ApiRequest, project_id: int) -> Status[dict[str, Any]]:
     project = access_project(request_user(request), project_id, need=EDIT)
     return Status(201, _bar_out(services.bar_create(actor=request_user(request), project=project)))
@@ -385,6 +391,7 @@ def bar_detail(request: ApiRequest, project_id: int, bar_id: int) -> dict[str, A
     response=BarOut,
     summary="Save BAR answers (a draft may send one field at a time)",
 )
+@answers(HOST_TEAM_ONLY)
 def bar_update(
     request: ApiRequest, project_id: int, bar_id: int, payload: BarPatch
 ) -> dict[str, Any]:
@@ -397,6 +404,7 @@ def bar_update(
     response={200: BarSubmitOut, 400: NeedErrorsOut},
     summary="Save the whole BAR form at once, as the BAR page does (all or nothing)",
 )
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def bar_submit(
     request: ApiRequest, project_id: int, bar_id: int, payload: BarSubmitIn
 ) -> Status[dict[str, Any]]:
@@ -436,6 +444,7 @@ def bar_submit(
     response=BarOut,
     summary="Add a missing enabler to the challenges we can anticipate",
 )
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def bar_challenge_add(
     request: ApiRequest, project_id: int, bar_id: int, payload: ChallengeIn
 ) -> dict[str, Any]:
@@ -451,6 +460,7 @@ def bar_challenge_add(
     response={201: LearningNeedOut},
     summary="Add a learning need at the end of the list",
 )
+@answers(HOST_TEAM_ONLY)
 def need_create(
     request: ApiRequest, project_id: int, bar_id: int, payload: LearningNeedIn
 ) -> Status[LearningNeed]:
@@ -465,6 +475,7 @@ def need_create(
     response=LearningNeedOut,
     summary="Change a learning need",
 )
+@answers(HOST_TEAM_ONLY)
 def need_update(
     request: ApiRequest, project_id: int, bar_id: int, need_id: int, payload: LearningNeedPatch
 ) -> LearningNeed:
@@ -479,6 +490,7 @@ def need_update(
     response=list[LearningNeedOut],
     summary="Move a learning need up or down; returns the list in its new order",
 )
+@answers(HOST_TEAM_ONLY)
 def need_move(
     request: ApiRequest, project_id: int, bar_id: int, need_id: int, payload: MoveIn
 ) -> list[LearningNeed]:
@@ -492,6 +504,7 @@ def need_move(
     response={204: None},
     summary="Remove a learning need",
 )
+@answers(HOST_TEAM_ONLY)
 def need_delete(request: ApiRequest, project_id: int, bar_id: int, need_id: int) -> Status[None]:
     need = access_learning_need(request_user(request), project_id, bar_id, need_id, need=EDIT)
     services.learning_need_delete(actor=request_user(request), need=need)
@@ -517,6 +530,7 @@ def enablers_list(request: ApiRequest, project_id: int) -> list[Enabler]:
 
 
 @router.post("/{project_id}/enablers", response={201: EnablerOut}, summary="Record an enabler")
+@answers(HOST_TEAM_ONLY)
 def enabler_create(request: ApiRequest, project_id: int, payload: EnablerIn) -> Status[Enabler]:
     project = access_project(request_user(request), project_id, need=EDIT)
     return Status(
@@ -529,6 +543,7 @@ def enabler_create(request: ApiRequest, project_id: int, payload: EnablerIn) -> 
     response={201: EnablerOut},
     summary="Add a suggested enabler (arrives as missing)",
 )
+@answers(HOST_TEAM_ONLY)
 def enabler_add_suggested(
     request: ApiRequest, project_id: int, payload: SuggestedIn
 ) -> Status[Enabler]:
@@ -544,6 +559,7 @@ def enabler_add_suggested(
 @router.patch(
     "/{project_id}/enablers/{enabler_id}", response=EnablerOut, summary="Change an enabler"
 )
+@answers(HOST_TEAM_ONLY)
 def enabler_update(
     request: ApiRequest, project_id: int, enabler_id: int, payload: EnablerPatch
 ) -> Enabler:
@@ -556,6 +572,7 @@ def enabler_update(
 @router.delete(
     "/{project_id}/enablers/{enabler_id}", response={204: None}, summary="Remove an enabler"
 )
+@answers(HOST_TEAM_ONLY)
 def enabler_delete(request: ApiRequest, project_id: int, enabler_id: int) -> Status[None]:
     enabler = access_enabler(request_user(request), project_id, enabler_id, need=EDIT)
     services.enabler_delete(actor=request_user(request), enabler=enabler)
@@ -567,6 +584,7 @@ def enabler_delete(request: ApiRequest, project_id: int, enabler_id: int) -> Sta
     response={201: LearningNeedOut},
     summary="Turn an enabler into a learning need (in the newest BAR, or the one given)",
 )
+@answers(HOST_TEAM_ONLY, IDS_IN_INPUT)
 def enabler_to_need(
     request: ApiRequest, project_id: int, enabler_id: int, payload: FromEnablerIn
 ) -> Status[LearningNeed]:

@@ -7,6 +7,14 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from peerassist.analysis.models import Action
+from peerassist.api.answers import (
+    ALREADY_DONE,
+    GUEST_NOT_ALLOWED,
+    HOST_TEAM_ONLY,
+    PARTICIPANTS_ONLY,
+    RULES,
+    answers,
+)
 from peerassist.api.auth import ApiRequest, request_user, user_auth
 from peerassist.api.pagination import BoundedPagination
 from peerassist.assists.access import access_peer_assist, assist_can_plan
@@ -141,6 +149,7 @@ def _report_out(report: SessionReport) -> ReportOut:
 
 
 @router.get("/assists/{assist_id}", response=ReportOut, summary="A peer assist's session report")
+@answers(GUEST_NOT_ALLOWED)
 def report_detail(request: ApiRequest, assist_id: int) -> ReportOut:
     assist = access_report(request.auth, assist_id)
     return _report_out(report_present(report_data(assist=assist)))
@@ -238,6 +247,7 @@ def _comment_out(c: ShareBackComment) -> CommentOut:
     auth=user_auth,
     summary="What was shared back, to whom, and the visitors' replies (host team)",
 )
+@answers(HOST_TEAM_ONLY)
 def share_back_state(request: ApiRequest, assist_id: int) -> ShareBackState:
     assist = access_peer_assist(request.auth, assist_id)
     if not assist_can_plan(request.auth, assist):
@@ -255,6 +265,7 @@ def share_back_state(request: ApiRequest, assist_id: int) -> ShareBackState:
     auth=user_auth,
     summary="Send the action list and report to the visitors now",
 )
+@answers(HOST_TEAM_ONLY, ALREADY_DONE, RULES)
 def share_back_create(
     request: ApiRequest, assist_id: int, payload: ShareBackIn
 ) -> Status[ShareBackOut]:
@@ -278,6 +289,7 @@ class CommentIn(Schema):
     response={201: CommentOut},
     summary="A visitor's reply to the shared-back action list",
 )
+@answers(PARTICIPANTS_ONLY)
 def share_back_comment(
     request: ApiRequest, assist_id: int, payload: CommentIn
 ) -> Status[CommentOut]:
