@@ -23,7 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def members(group: str) -> int:
     """Local members of a group, on the in-memory and the Redis pub/sub layer alike."""
-    return len(get_channel_layer().groups.get(group, ()))
+    layer = get_channel_layer()
+    if hasattr(layer, "_get_layer"):  # Redis pub/sub: one inner layer per event loop
+        inner = layer._get_layer()
+        return len(inner.groups.get(inner._get_group_channel_name(group), ()))
+    return len(layer.groups.get(group, ()))
 
 
 async def test_a_board_is_one_group_member_per_process_however_many_sockets(
