@@ -47,6 +47,7 @@ from peerassist.core.errors import (
 log = logging.getLogger(__name__)
 
 CLOSE_NOT_FOUND = 4404
+CLOSE_STALLED = 1013  # "try again later": the client stopped reading its pushes
 # Above the API's note transport limit (events.NOTE_TRANSPORT_MAX), so a note.add frame gets
 # the same answer as the same body sent over HTTP; anything larger is not read at all.
 MAX_FRAME = 24_000
@@ -343,6 +344,12 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         # interleaved with an event being sent.
         if self.fanout is not None:
             self.fanout.give_up_soon(self)
+
+    async def stalled(self) -> None:
+        """The fan-out could not hand this socket a frame in time: close it; the board
+        reconnects and catches up."""
+        self.cut_off = True
+        await self.close(code=CLOSE_STALLED)
 
     async def give_up_held(self) -> None:
         """The versions before the held events are not coming: send what is held, in order."""

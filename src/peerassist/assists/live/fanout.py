@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 PRESENCE_COALESCE = 0.15  # seconds
 JOIN_WAIT = 10.0  # seconds a socket waits for its board's subscription
+# A socket whose frames have not been taken for this long (its client stopped reading and
+# the buffers are full) is closed, so it cannot hold up the board's other sockets; the
+# client reconnects and catches up over HTTP.
+PUSH_WAIT = 5.0
 GIVE_UP = "fanout.give_up"
 
 
@@ -36,6 +40,8 @@ class Socket(Protocol):
     async def push(self, message: dict[str, Any]) -> None: ...
 
     async def give_up_held(self) -> None: ...
+
+    async def stalled(self) -> None: ...
 
 
 class BoardFanout:
@@ -123,7 +129,7 @@ class BoardFanout:
         if kind == GIVE_UP:
             socket = self.sockets.get(message.get("socket", 0))
             if socket is not None:
-                await self._each(socket.give_up_held)
+                await self._each(socket.give_up_held, socket=socket)
             return
         if kind != "assist.event":
             return
@@ -133,7 +139,7 @@ class BoardFanout:
                 self.presence_timer = self.loop.call_later(PRESENCE_COALESCE, self._presence_due)
             return
         for socket in list(self.sockets.values()):
-            await self._each(socket.push, message)
+            await self._each(socket.push, message, socket=socket)
 
     def _presence_due(self) -> None:
         self.presence_timer = None
@@ -143,11 +149,18 @@ class BoardFanout:
 
     async def _send_presence(self, message: dict[str, Any]) -> None:
         for socket in list(self.sockets.values()):
-            await self._each(socket.push, message)
+            await self._each(socket.push, message, socket=socket)
 
-    async def _each(self, call: Callable[..., Awaitable[None]], *args: Any) -> None:
+    async def _each(
+        self, call: Callable[..., Awaitable[None]], *args: Any, socket: Socket | None = None
+    ) -> None:
         try:
-            await call(*args)
+            await asyncio.wait_for(call(*args), PUSH_WAIT)
+        except TimeoutError:
+            if socket is not None:
+                log.info("Closing a socket on %s that stopped reading", self.group)
+                self.sockets.pop(id(socket), None)
+                self._spawn(socket.stalled())
         except Exception:
             # One socket closing under us must not stop the board's other sockets.
             log.debug("A push to one socket failed", exc_info=True)
