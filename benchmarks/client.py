@@ -1,10 +1,11 @@
 """A live-board client that follows docs/realtime.md, for load and fault tests.
 
-It does what the board's JavaScript does, in Python: writes over HTTP with a client id,
-listens on the WebSocket, remembers the highest version applied, resyncs with
-``GET …/board?since=N`` on a version gap or after any reconnect, keeps unsent notes queued
-and retries them (same client id) until they are acknowledged, and fails over between the
-server addresses it was given.
+It does what the board's JavaScript does, in Python: writes with a client id (over HTTP, or
+with ``write_via="socket"`` as ``note.add`` frames on the open socket, falling back to HTTP
+when the socket is down or silent, as board.js does), listens on the WebSocket, remembers
+the highest version applied, resyncs with ``GET …/board?since=N`` on a version gap or after
+any reconnect, keeps unsent notes queued and retries them (same client id) until they are
+acknowledged, and fails over between the server addresses it was given.
 
 ``BaselineClient`` speaks to ``benchmarks/baseline_server.py`` (no database, no Django) with
 the same interface, so one load generator drives both.
@@ -64,7 +65,12 @@ class LiveClient:
         on_note: NoteCallback | None = None,
         backoff_cap: float = 30.0,
         request_timeout: float = 30.0,
+        write_via: str = "http",
     ) -> None:
+        if write_via not in {"http", "socket"}:
+            raise ValueError("write_via is 'http' or 'socket'")
+        self.write_via = write_via
+        self._answers: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.servers = list(servers)
         self.server_index = 0
         self.assist_id = assist_id
@@ -146,6 +152,10 @@ class LiveClient:
             finally:
                 self._ws = None
                 self.connected.clear()
+                # Writes waiting for an answer on this socket go by HTTP instead (board.js).
+                for future in self._answers.values():
+                    if not future.done():
+                        future.set_exception(ConnectionError("socket closed"))
             if self._closing:
                 break
             # The socket went away: try the next address, after a jittered back-off.
@@ -160,6 +170,11 @@ class LiveClient:
             self.on_event(event)
         kind = event.get("type")
         version = event.get("version")
+        if kind in {"note.ack", "note.refused"}:
+            future = self._answers.get(str(event.get("client_id")))
+            if future is not None and not future.done():
+                future.set_result(event)
+            return
         if kind == "hello":
             self.hello.set()
             # After any (re)connect, catch up on what happened while away.
@@ -256,6 +271,20 @@ class LiveClient:
         attempts, status, delay = 0, 0, 0.2
         while True:
             attempts += 1
+            if self.write_via == "socket" and self._ws is not None:
+                answer = await self._socket_write(body)
+                if answer is not None:
+                    status = int(answer["status"])
+                    if answer["type"] == "note.ack":
+                        return PostResult(cid, status, attempts, t_sent, time.monotonic(), answer)
+                    if status not in RETRY_STATUSES:
+                        return PostResult(cid, status, attempts, t_sent, None, answer)
+                    if time.monotonic() + delay > deadline:
+                        return PostResult(cid, status, attempts, t_sent, None)
+                    await asyncio.sleep(random.uniform(delay / 2, delay))
+                    delay = min(delay * 2, 2.0)
+                    continue
+                # No answer on the socket: this attempt goes by HTTP.
             server = self.server
             try:
                 response = await self._client(server).post(
@@ -277,6 +306,24 @@ class LiveClient:
                 return PostResult(cid, status, attempts, t_sent, None)
             await asyncio.sleep(random.uniform(delay / 2, delay))
             delay = min(delay * 2, 2.0)
+
+    async def _socket_write(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """``note.add`` on the open socket: its ``note.ack`` or ``note.refused``, or None if
+        the socket closed or stayed silent for ``request_timeout``."""
+        ws = self._ws
+        if ws is None:
+            return None
+        cid = body["client_id"]
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._answers[cid] = future
+        try:
+            await ws.send(json.dumps({"type": "note.add", **body}))
+            return await asyncio.wait_for(future, self.request_timeout)
+        except (TimeoutError, ConnectionError, WebSocketException) as exc:
+            self.stats.errors.append(f"note.add: {type(exc).__name__}: {exc}"[:200])
+            return None
+        finally:
+            self._answers.pop(cid, None)
 
     async def close(self) -> None:
         self._closing = True

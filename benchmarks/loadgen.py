@@ -70,6 +70,7 @@ class Participant:
                 assist_id=self.assist_id,
                 session_key=spec["session"],
                 on_note=self.on_note,
+                write_via="socket" if mode == "socket" else "http",
             )
 
     def on_note(self, note: dict[str, Any], via: str, now: float) -> None:

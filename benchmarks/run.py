@@ -4,6 +4,8 @@
     python -m benchmarks.run --quick              # smaller and shorter (under 3 minutes)
     python -m benchmarks.run --only fanout,pages  # pick benchmarks
     python -m benchmarks.run --runs 5             # more fan-out runs (medians are reported)
+    python -m benchmarks.run --only loads --quick # issue #14's loads only, one short run
+    make bench BENCH_ARGS="--only loads --runs 1 --duration 8"
 
 Results go to benchmarks/results/<name>.json (and fanout.svg, capacity.svg); a summary of
 the run to benchmarks/results/summary.json. Every load is on loopback, from separate client
@@ -21,10 +23,11 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import capacity, cfir, fanout, memory, pages, search, themes
+from benchmarks import capacity, cfir, fanout, loads, memory, pages, search, themes
 from benchmarks.harness import write_json
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "loads": lambda quick, runs: loads.run(quick=quick, runs=runs),
     "fanout": lambda quick, runs: fanout.run(quick=quick, runs=runs),
     "capacity": lambda quick, runs: capacity.run(quick=quick),
     "memory": lambda quick, runs: memory.run(quick=quick),
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--runs", type=int, default=None, help="fan-out runs per size, medians (3; 1 quick)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=None, help="seconds per load run (loads only)"
     )
     args = parser.parse_args(argv)
     if args.runs is None:
@@ -64,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {name} ==", flush=True)
         t0 = time.monotonic()
         try:
-            result = BENCHMARKS[name](args.quick, args.runs)
+            if name == "loads":
+                result = loads.run(quick=args.quick, runs=args.runs, duration=args.duration)
+            else:
+                result = BENCHMARKS[name](args.quick, args.runs)
         except Exception as exc:  # one broken benchmark must not hide the others
             traceback.print_exc()
             summary["results"][name] = {"error": f"{type(exc).__name__}: {exc}"}

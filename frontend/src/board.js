@@ -429,10 +429,15 @@ function connect() {
     } catch {
       return;
     }
+    if (event.type === "note.ack" || event.type === "note.refused") {
+      settleSocketWrite(event);
+      return;
+    }
     handleEvent(event);
   });
   ws.addEventListener("close", (closeEvent) => {
     clearInterval(state.pingTimer);
+    socketWritesFallBack(ws);
     if (state.ws !== ws) return;
     state.ws = null;
     if (closeEvent.code === 4404) {
@@ -498,6 +503,47 @@ function queueNote(payload) {
   flushPending();
 }
 
+// A note goes over the open socket as a note.add frame, answered by note.ack (what the POST
+// answers) or note.refused (its status, code and detail); otherwise, and whenever the socket
+// closes or stays silent, by POST. Both run the same service, so the same client id sent
+// both ways is still one note.
+const SOCKET_ANSWER_WAIT = 10000;
+const socketWrites = new Map(); // client_id -> { ws, settle(answer), fallBack() }
+
+function postNote(body) {
+  const ws = state.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN) return request("POST", "/notes", body);
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      socketWrites.delete(body.client_id);
+    };
+    const fallBack = () => {
+      done();
+      request("POST", "/notes", body).then(resolve, reject);
+    };
+    const timer = setTimeout(fallBack, SOCKET_ANSWER_WAIT);
+    socketWrites.set(body.client_id, {
+      ws,
+      fallBack,
+      settle(answer) {
+        done();
+        if (answer.type === "note.ack") resolve({ note: answer.note, version: answer.version });
+        else reject(new HttpError(answer.status, answer));
+      },
+    });
+    ws.send(JSON.stringify({ type: "note.add", ...body }));
+  });
+}
+
+function settleSocketWrite(answer) {
+  socketWrites.get(answer.client_id)?.settle(answer);
+}
+
+function socketWritesFallBack(ws) {
+  for (const write of [...socketWrites.values()]) if (write.ws === ws) write.fallBack();
+}
+
 let flushing = false;
 async function flushPending() {
   if (flushing || !state.pending.length) return;
@@ -506,7 +552,7 @@ async function flushPending() {
     for (const item of [...state.pending]) {
       try {
         const { state: _ignored, ...body } = item;
-        const data = await request("POST", "/notes", body);
+        const data = await postNote(body);
         state.pending = state.pending.filter((p) => p.client_id !== item.client_id);
         savePending();
         applyNote(data.note);

@@ -93,6 +93,38 @@ def test_a_note_appears_for_everyone_without_reload(
     assert host.console_errors == [] and visitor.console_errors == []
 
 
+def test_the_board_sends_its_notes_over_the_open_socket(
+    new_page: Callable[..., Any], assist_id: int
+) -> None:
+    """With the socket open, a note goes as a note.add frame (no POST), is acknowledged and
+    shows for everyone once; the offline test below covers the POST fallback."""
+    facilitator = open_board(new_page, FACILITATOR, assist_id)
+    set_phase(facilitator, assist_id, "ask")
+    frames: list[str] = []
+    posts: list[str] = []
+    page = new_page(HOST_LEAD)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    page.on(
+        "request",
+        lambda request: (
+            posts.append(request.url)
+            if request.method == "POST" and request.url.endswith("/notes")
+            else None
+        ),
+    )
+    page.goto(f"/assists/{assist_id}/board/")
+    expect(page.locator("[data-role=connection]")).to_contain_text("Live")
+    text = f"Written over the socket {tag(6)}"
+    add_note(page, text)
+    for each in (page, facilitator):
+        expect(each.locator(".pa-note", has_text=text)).to_have_count(1)
+    expect(page.locator(".pa-note--pending")).to_have_count(0)
+    sent = [json.loads(f) for f in frames if isinstance(f, str) and '"note.add"' in f]
+    assert [f["text"] for f in sent] == [text]
+    assert posts == []
+    assert page.console_errors == []
+
+
 def test_everyone_follows_the_facilitators_phase_moves(
     new_page: Callable[..., Any], assist_id: int
 ) -> None:

@@ -82,6 +82,12 @@ def seed(stack: ServerStack, sizes: list[int], *, notes: int = 0) -> list[dict[s
     return list(parse_seed_output(out)["sessions"])
 
 
+@pytest.fixture(params=["http", "socket"])
+def write_via(request: pytest.FixtureRequest) -> str:
+    """Each fault test runs with notes written over HTTP and over the board's socket."""
+    return str(request.param)
+
+
 def clients_for(
     session: dict[str, Any], servers: list[str], *, spread: bool = True, **kw: Any
 ) -> list[LiveClient]:

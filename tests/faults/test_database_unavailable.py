@@ -46,7 +46,7 @@ def proxied_postgres():
 
 @pytest.mark.timeout(480)
 async def test_database_outage_answers_503_and_queued_notes_arrive_once(
-    make_stack, proxied_postgres
+    make_stack, proxied_postgres, write_via
 ):
     """While the database is unreachable a POST answers 503 ``database_unavailable`` with a
     sentence a person can act on (and Retry-After); the client keeps its notes and retries
@@ -58,7 +58,12 @@ async def test_database_outage_answers_503_and_queued_notes_arrive_once(
     server = stack.start_server()
     session = seed(stack, [3])[0]
     clients = [
-        LiveClient(servers=[server.url], assist_id=session["assist_id"], session_key=p["session"])
+        LiveClient(
+            servers=[server.url],
+            assist_id=session["assist_id"],
+            session_key=p["session"],
+            write_via=write_via,
+        )
         for p in session["participants"]
     ]
     try:

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 
 @pytest.mark.timeout(480)
-async def test_killing_one_of_two_processes_loses_no_acknowledged_note(shared_stack):
+async def test_killing_one_of_two_processes_loses_no_acknowledged_note(shared_stack, write_via):
     """Two processes share the database and Redis; participants are spread over both and know
     both addresses. One process is killed with SIGKILL while everyone is writing: its clients
     fail over to the other, every note whose POST was acknowledged is on the board exactly
@@ -30,7 +30,7 @@ async def test_killing_one_of_two_processes_loses_no_acknowledged_note(shared_st
     stack = shared_stack()
     a, b = stack.start_server(), stack.start_server()
     session = seed(stack, [6])[0]
-    clients = clients_for(session, [a.url, b.url])
+    clients = clients_for(session, [a.url, b.url], write_via=write_via)
     observer = LiveClient(
         servers=[b.url], assist_id=session["assist_id"], session_key=session["facilitator_session"]
     )

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 
 @pytest.mark.timeout(480)
-async def test_redis_restart_mid_session_loses_no_acknowledged_note(shared_stack):
+async def test_redis_restart_mid_session_loses_no_acknowledged_note(shared_stack, write_via):
     """Two processes on one Redis; Redis is shut down (no save) and started again while
     everyone writes. Writes keep being acknowledged (they go to the database), the clients
     see the version gap once pushes return and resync, and every board ends up complete."""
@@ -32,7 +32,7 @@ async def test_redis_restart_mid_session_loses_no_acknowledged_note(shared_stack
     stack = shared_stack()
     a, b = stack.start_server(), stack.start_server()
     session = seed(stack, [4])[0]
-    clients = clients_for(session, [a.url, b.url])
+    clients = clients_for(session, [a.url, b.url], write_via=write_via)
     observer = LiveClient(
         servers=[a.url], assist_id=session["assist_id"], session_key=session["facilitator_session"]
     )

@@ -7,7 +7,6 @@ call a service, shape the answer for this viewer. The protocol is in docs/realti
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any, Literal
 
 from ninja import Field, Router, Schema
@@ -26,11 +25,13 @@ from peerassist.api.auth import ApiRequest
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import services
 from peerassist.assists.live.events import (
+    NOTE_TRANSPORT_MAX,
     BoardState,
     ClosingAnswer,
     ControlsAnswer,
     DoneAnswer,
     NoteAnswer,
+    NoteIn,
     PhaseAnswer,
     TakeawayAnswer,
     VersionAnswer,
@@ -38,9 +39,7 @@ from peerassist.assists.live.events import (
 from peerassist.assists.live.selectors import (
     board_state,
     controls_wire,
-    note_for_viewer,
-    note_wire,
-    private_since,
+    note_answer,
 )
 from peerassist.assists.models import Note, Participant, PeerAssist
 from peerassist.assists.participants import participant_of
@@ -48,17 +47,7 @@ from peerassist.core.errors import Invalid
 
 router = Router(tags=["live board"])
 
-MAX_TEXT = 20_000  # generous transport limit; the 1,000-character rule is the service's
-
-
-class NoteIn(Schema):
-    client_id: uuid.UUID
-    text: str = Field(max_length=MAX_TEXT)
-    kind: str = Note.Kind.INSIGHT
-    learning_need_id: int | None = None
-    spoken_by_id: int | None = None
-    anonymous: StrictBool = False
-    confirm_sensitive: StrictBool = False
+MAX_TEXT = NOTE_TRANSPORT_MAX  # generous transport limit; the 1,000-character rule is the service's
 
 
 class NotePatch(Schema):
@@ -113,19 +102,12 @@ def _note_out(
 ) -> dict[str, Any]:
     """The note as this viewer sees it, and the version of the write that made it.
 
-    The services re-read ``assist`` in place under their lock, so its version and
-    private-writing flag are those the write saw. ``viewer`` saves a lookup when the caller
-    already knows it (the author of a note just added).
+    ``viewer`` saves a lookup when the caller already knows it (the author of a note just
+    added).
     """
     if viewer is None:
         viewer = participant_of(request.auth, assist)
-    shaped = note_for_viewer(
-        note_wire(note),
-        viewer,
-        private_writing=assist.private_writing,
-        private_since=private_since(assist),
-    )
-    return {"note": shaped, "version": assist.version}
+    return note_answer(assist, note, viewer)
 
 
 @router.post(

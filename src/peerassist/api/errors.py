@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError
@@ -12,23 +11,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from peerassist.api.auth import TokenRefused
-from peerassist.core.errors import DATABASE_DOWN, SERVER_ERROR, DomainError, error_body
+from peerassist.core.errors import (
+    DATABASE_DOWN,
+    SERVER_ERROR,
+    DomainError,
+    error_body,
+    validation_detail,
+)
 
 log = logging.getLogger("django.request")
-
-
-def _location(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in {"body", "payload", "query", "path", "form"}]
-    return ".".join(parts)
-
-
-def validation_detail(errors: list[dict[str, Any]]) -> str:
-    messages = []
-    for error in errors[:5]:
-        where = _location(list(error.get("loc", [])))
-        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-        messages.append(f"{where}: {message}" if where else message)
-    return "Check your input. " + "; ".join(messages)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -6,6 +6,9 @@ pages and the WebSocket consumer each turn them into their own shape (``{"detail
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 SERVER_ERROR = (
     "Something went wrong on our side and nothing was saved. Try again; if it keeps "
     "happening, tell your Peer Assist administrator the time it happened."
@@ -19,6 +22,21 @@ DATABASE_DOWN = (
 def error_body(detail: str, code: str) -> dict[str, str]:
     """The one JSON error shape, shared by the API, the socket's acks and the middleware."""
     return {"detail": detail, "code": code}
+
+
+def _location(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc if p not in {"body", "payload", "query", "path", "form"}]
+    return ".".join(parts)
+
+
+def validation_detail(errors: list[Any]) -> str:
+    """One sentence for pydantic's list of errors: the API's 400 and the socket's refusal."""
+    messages = []
+    for error in errors[:5]:
+        where = _location(list(error.get("loc", [])))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        messages.append(f"{where}: {message}" if where else message)
+    return "Check your input. " + "; ".join(messages)
 
 
 class DomainError(Exception):

@@ -1,19 +1,26 @@
-"""The live board's WebSocket: pushes typed events; takes only ping, presence and typing.
+"""The live board's WebSocket: pushes typed events; takes ping, presence, typing and notes.
 
-Writes never come this way (they go over HTTP, see docs/realtime.md). The consumer finds the
-actor (a signed-in user, or a guest from the session) and the peer assist through the same
-``access_peer_assist`` as the API, joins the peer assist's group, takes a presence seat and
-shapes every note event for its own viewer, so a push never shows more than a fetch would.
+The consumer finds the actor (a signed-in user, or a guest from the session) and the peer
+assist through the same ``access_peer_assist`` as the API, joins the peer assist's group,
+takes a presence seat and shapes every note event for its own viewer, so a push never shows
+more than a fetch would.
+
+A ``note.add`` frame is the board's fast path for its busiest write: it runs the same
+``note_create`` as ``POST …/notes`` and answers with what that route answers, or its error
+(docs/realtime.md). No write logic lives here. HTTP stays the public API and the fallback.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import DataError, InterfaceError, OperationalError
+from pydantic import ValidationError
 
 from peerassist.accounts.actors import Actor
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
@@ -21,19 +28,30 @@ from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_in_session
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import events, services
+from peerassist.assists.live.fanout import BoardFanout, board_fanout
 from peerassist.assists.live.push import VersionOrder, event_text
-from peerassist.assists.live.selectors import presence_state
+from peerassist.assists.live.selectors import note_answer, presence_state
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.participants import participant_of
 from peerassist.audit.context import actor_fields, audit_context_set
 from peerassist.audit.models import Channel
 from peerassist.core.broadcast import assist_group
 from peerassist.core.disconnect import CLOSE_ACCESS_CHANGED, person_group, session_group
-from peerassist.core.errors import DomainError
+from peerassist.core.errors import (
+    DATABASE_DOWN,
+    SERVER_ERROR,
+    DomainError,
+    validation_detail,
+)
+
+log = logging.getLogger(__name__)
 
 CLOSE_NOT_FOUND = 4404
-MAX_FRAME = 4096
-CLIENT_FRAMES = {"ping", "presence", "typing"}
+CLOSE_STALLED = 1013  # "try again later": the client stopped reading its pushes
+# Above the API's note transport limit (events.NOTE_TRANSPORT_MAX), so a note.add frame gets
+# the same answer as the same body sent over HTTP; anything larger is not read at all.
+MAX_FRAME = 24_000
+CLIENT_FRAMES = {"ping", "presence", "typing", "note.add"}
 REORDER_WAIT = 0.25  # seconds an early event waits for the versions before it
 
 
@@ -44,12 +62,14 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     order: VersionOrder | None = None  # from the hello on
     give_up_timer: asyncio.TimerHandle | None = None
-    give_up_sending: asyncio.Future[None] | None = None
     # The person's and the browser session's groups: access.ended arrives through them.
     access_groups: tuple[str, ...] = ()
     cut_off = False
+    fanout: BoardFanout | None = None
+    early: list[dict[str, Any]]  # events that came before the hello was sent
 
     async def connect(self) -> None:
+        self.early = []
         found = await database_sync_to_async(self._authorize)()
         if not found:
             # Accept, then close with a code: a refused handshake would only say "403".
@@ -62,11 +82,16 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         self.access_groups = self._access_groups()
         for group in self.access_groups:
             await self.channel_layer.group_add(group, self.channel_name)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # The board's events come through the process's one subscription (fanout.py).
+        self.fanout = board_fanout(self.channel_layer, self.assist.pk)
+        await self.fanout.join(self)
         await self.accept()
         hello = await database_sync_to_async(self._join)()
+        await self.send_json(hello)  # first: until ``order`` is set, pushes wait in ``early``
         self.order = VersionOrder(hello["version"])
-        await self.send_json(hello)
+        early, self.early = self.early, []
+        for message in early:
+            await self.push(message)
 
     def _authorize(self) -> bool:
         raw_id = self.scope["url_route"]["kwargs"].get("assist_id")
@@ -128,9 +153,10 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             self.give_up_timer.cancel()
         for group in self.access_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if self.fanout is not None:
+            await self.fanout.leave(self)
         if self.group is None or self.assist is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
         await database_sync_to_async(services.presence_leave)(
             assist=self.assist, channel_name=self.channel_name
         )
@@ -144,7 +170,9 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             await self._error("bad_frame", "Send JSON text frames, not binary ones.")
             return
         if len(text_data) > MAX_FRAME:
-            await self._error("bad_frame", f"Frames can be at most {MAX_FRAME} characters.")
+            await self._error(
+                "too_large", f"Frames can be at most {MAX_FRAME:,} characters. Send less at once."
+            )
             return
         try:
             content = json.loads(text_data)
@@ -161,6 +189,9 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         kind = content["type"]
+        if kind == "note.add":
+            await self._note_add(content)
+            return
         try:
             if kind == "ping":
                 version = await database_sync_to_async(self._heartbeat)()
@@ -179,6 +210,69 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
                 )
         except DomainError as error:
             await self._error(error.code, error.detail)
+
+    async def _note_add(self, content: dict[str, Any]) -> None:
+        """Add a note as ``POST …/notes`` would, and answer this socket alone."""
+        raw_id = content.get("client_id")
+        client_id = raw_id if isinstance(raw_id, str) else None
+        try:
+            note_in = events.NoteIn.model_validate(content)
+        except ValidationError as error:
+            detail = validation_detail(error.errors(include_url=False))
+            await self._refuse(client_id, 400, "invalid", detail)
+            return
+        answer = await database_sync_to_async(self._note_write)(note_in)
+        await self.send(text_data=json.dumps(answer, separators=(",", ":")))
+
+    def _note_write(self, note_in: events.NoteIn) -> dict[str, Any]:
+        """The service's answer as a frame; every failure the HTTP route maps, mapped alike
+        (api/errors.py), so the board treats both paths' answers the same way."""
+        assert self.assist is not None
+        client_id = str(note_in.client_id)
+        try:
+            note, created = services.note_create(
+                actor=self.actor,
+                assist=self.assist,
+                client_id=note_in.client_id,
+                text=note_in.text,
+                kind=note_in.kind,
+                learning_need_id=note_in.learning_need_id,
+                spoken_by_id=note_in.spoken_by_id,
+                anonymous=note_in.anonymous,
+                confirm_sensitive=note_in.confirm_sensitive,
+                held_participant=self.participant,
+            )
+        except DomainError as error:
+            return self._refusal(client_id, error.status, error.code, error.detail)
+        except (OperationalError, InterfaceError):
+            return self._refusal(client_id, 503, "database_unavailable", DATABASE_DOWN)
+        except DataError:
+            detail = (
+                "Some of that text cannot be stored. Remove control characters (such as NUL) "
+                "and try again."
+            )
+            return self._refusal(client_id, 400, "invalid", detail)
+        except Exception:
+            log.exception("note.add failed on assist %s", self.assist.pk)
+            return self._refusal(client_id, 500, "server_error", SERVER_ERROR)
+        answer = note_answer(self.assist, note, note.author)
+        return events.frame(
+            events.NoteAck(
+                version=answer["version"],
+                client_id=client_id,
+                status=201 if created else 200,
+                note=answer["note"],
+            )
+        )
+
+    @staticmethod
+    def _refusal(client_id: str | None, status: int, code: str, detail: str) -> dict[str, Any]:
+        return events.frame(
+            events.NoteRefused(client_id=client_id, status=status, code=code, detail=detail)
+        )
+
+    async def _refuse(self, client_id: str | None, status: int, code: str, detail: str) -> None:
+        await self.send_json(self._refusal(client_id, status, code, detail))
 
     def _heartbeat(self) -> int:
         assert self.assist is not None
@@ -212,16 +306,30 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         if wanted is not None and (self.assist is None or wanted != self.assist.pk):
             return
         self.cut_off = True
+        # What the socket held about the person goes with their access: nothing more is
+        # written or shaped on the strength of it.
+        self.participant = None
+        self.actor = None
         if self.order is not None:
             self.order.give_up()  # held events are dropped, not sent
         await self.close(code=CLOSE_ACCESS_CHANGED)
 
     async def assist_event(self, message: dict[str, Any]) -> None:
-        """One event from ``broadcast_on_commit``, shaped for this viewer, in version order."""
+        """An event sent to this socket's own channel (the board's come through ``push``)."""
+        await self.push(message)
+
+    async def push(self, message: dict[str, Any]) -> None:
+        """One event from ``broadcast_on_commit``, shaped for this viewer, in version order.
+
+        Called by the board's fan-out task (fanout.py) for every socket of the board in this
+        process, one event at a time."""
         if self.cut_off:
             return
+        if self.order is None:
+            self.early.append(message)  # sent, in order, right after the hello
+            return
         version = message["event"].get("version")
-        if self.order is None or not isinstance(version, int):
+        if not isinstance(version, int):
             await self.send(text_data=event_text(message, self.participant))
             return
         for ready in self.order.arrive(version, message):
@@ -232,13 +340,18 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             )
 
     def _give_up_soon(self) -> None:
-        # Through this socket's own channel, so the held events are sent between two
-        # messages, never interleaved with an event being sent.
-        self.give_up_sending = asyncio.ensure_future(
-            self.channel_layer.send(self.channel_name, {"type": "assist.give_up"})
-        )
+        # Through the fan-out's task, so the held events are sent between two events, never
+        # interleaved with an event being sent.
+        if self.fanout is not None:
+            self.fanout.give_up_soon(self)
 
-    async def assist_give_up(self, message: dict[str, Any]) -> None:
+    async def stalled(self) -> None:
+        """The fan-out could not hand this socket a frame in time: close it; the board
+        reconnects and catches up."""
+        self.cut_off = True
+        await self.close(code=CLOSE_STALLED)
+
+    async def give_up_held(self) -> None:
         """The versions before the held events are not coming: send what is held, in order."""
         self.give_up_timer = None
         if self.order is not None and not self.cut_off:

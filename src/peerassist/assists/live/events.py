@@ -17,9 +17,10 @@ checks that the two agree).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StrictBool
 
 from peerassist.core.broadcast import broadcast_on_commit
 
@@ -343,6 +344,32 @@ class Pong(LiveEvent):
     version: int
 
 
+class NoteAck(LiveEvent):
+    """The answer to a ``note.add`` frame: what ``POST …/notes`` answers (``note``,
+    ``version``), the HTTP status it would have had (201 new, 200 a retry) and the frame's
+    ``client_id``. Only the writer gets it; everyone gets ``note.created`` as usual."""
+
+    sent_by: ClassVar[str] = "assists/live/consumers.py"
+    type: Literal["note.ack"] = "note.ack"
+    version: int
+    client_id: str
+    status: int
+    note: NoteForViewer
+
+
+class NoteRefused(LiveEvent):
+    """A ``note.add`` that was not saved: the HTTP route's status, ``code`` and ``detail``
+    for the same input (a 503 means try again; a 4xx goes back to the writer)."""
+
+    sent_by: ClassVar[str] = "assists/live/consumers.py"
+    versioned: ClassVar[bool] = False
+    type: Literal["note.refused"] = "note.refused"
+    client_id: str | None
+    status: int
+    code: str
+    detail: str
+
+
 class ErrorFrame(LiveEvent):
     """A frame the server could not take (the socket stays open)."""
 
@@ -366,6 +393,8 @@ EVENTS: tuple[type[LiveEvent], ...] = (
     JoinChanged,
     PresenceChanged,
     Pong,
+    NoteAck,
+    NoteRefused,
     ErrorFrame,
     NotePlaced,
     ThemeCreated,
@@ -428,6 +457,24 @@ def emit(
 def frame(event: LiveEvent) -> dict[str, Any]:
     """A frame for one socket, as the JSON object ``send_json`` writes."""
     return event.model_dump()
+
+
+# --- frames a client sends -------------------------------------------------------------------
+
+NOTE_TRANSPORT_MAX = 20_000  # generous transport limit; the 1,000-character rule is the service's
+
+
+class NoteIn(BaseModel):
+    """A note to add, as ``POST …/notes`` takes it and as a ``note.add`` frame carries it:
+    one model, so both paths check the same fields the same way."""
+
+    client_id: uuid.UUID
+    text: str = Field(max_length=NOTE_TRANSPORT_MAX)
+    kind: str = "insight"
+    learning_need_id: int | None = None
+    spoken_by_id: int | None = None
+    anonymous: StrictBool = False
+    confirm_sensitive: StrictBool = False
 
 
 # --- answers of the live API (api/assists_live.py) --------------------------------------------

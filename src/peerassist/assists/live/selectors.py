@@ -137,6 +137,22 @@ def note_for_viewer(
     return shaped
 
 
+def note_answer(assist: PeerAssist, note: Note, viewer: Participant | None) -> dict[str, Any]:
+    """What a note write answers (``events.NoteAnswer``): the note as ``viewer`` sees it and
+    the version of the write, for ``POST …/notes`` and the socket's ``note.ack`` alike.
+
+    The services re-read ``assist`` in place under their lock, so its version and
+    private-writing flag are those the write saw.
+    """
+    shaped = note_for_viewer(
+        note_wire(note),
+        viewer,
+        private_writing=assist.private_writing,
+        private_since=private_since(assist),
+    )
+    return {"note": shaped, "version": assist.version}
+
+
 def controls_wire(assist: PeerAssist) -> dict[str, Any]:
     running = assist.timer_ends_at is not None
     return {

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peerassist.accounts.actors import Actor
@@ -54,7 +54,7 @@ from peerassist.assists.permissions import (
     is_facilitator,
 )
 from peerassist.assists.versions import version_take
-from peerassist.core.errors import Conflict, Forbidden, Invalid, NotFound
+from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 TAKEAWAY_MAX = 2000
 CLOSING_MAX = 5000
@@ -195,7 +195,6 @@ def _note_event(
 # --- notes ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def note_create(
     *,
     actor: Actor | None,
@@ -207,23 +206,84 @@ def note_create(
     spoken_by_id: object = None,
     anonymous: bool = False,
     confirm_sensitive: bool = False,
+    held_participant: Participant | None = None,
 ) -> tuple[Note, bool]:
     """Add a note once per ``client_id``: a retry returns the first note and ``False``.
 
     The note taker (or facilitator) may name another participant as the speaker; the note is
     then theirs to confirm or correct. Anonymous mode makes every new note anonymous.
+
+    ``held_participant`` is ``participant_of(actor, assist)`` when the caller already holds
+    it (the board's socket, which is closed the moment the person's access ends,
+    core/disconnect.py); it saves that query on the hot path. Roles and the phase are still
+    checked here against the freshly locked peer assist.
+
+    The client-id check is folded into the insert (the ``one_note_per_client_id``
+    constraint): a new note, nearly every call, costs no look-up first. Only when the insert
+    collides, or a check refuses, is the earlier note looked for, in a fresh transaction,
+    so a retry still gets its note back even if the board has since moved on (a visitor's
+    note retried after analysis began).
     """
-    assist = _locked(assist)
-    participant = participant_of(actor, assist)
+    try:
+        note = _note_insert(
+            actor=actor,
+            assist=assist,
+            client_id=client_id,
+            text=text,
+            kind=kind,
+            learning_need_id=learning_need_id,
+            spoken_by_id=spoken_by_id,
+            anonymous=anonymous,
+            confirm_sensitive=confirm_sensitive,
+            held_participant=held_participant,
+        )
+    except (DomainError, IntegrityError):
+        earlier = _note_retried(actor, assist, client_id, held_participant)
+        if earlier is None:
+            raise
+        return earlier, False
+    return note, True
+
+
+@transaction.atomic
+def _note_retried(
+    actor: Actor | None,
+    assist: PeerAssist,
+    client_id: uuid.UUID,
+    held_participant: Participant | None,
+) -> Note | None:
+    """The note this ``client_id`` already made, if it is the actor's (else 409)."""
+    assist = _locked(assist)  # the version the answer carries is the committed one
     existing = Note.objects.filter(assist=assist, client_id=client_id).first()
-    if existing is not None:
-        if participant is None or existing.author_id != participant.pk:
-            raise Conflict(
-                "That note id is already used on this board. Reload the board and try again.",
-                code="client_id_taken",
-            )
-        return existing, False
-    participant = ensure_can_add_note(participant, assist)
+    if existing is None:
+        return None
+    participant = held_participant or participant_of(actor, assist)
+    if participant is None or existing.author_id != participant.pk:
+        raise Conflict(
+            "That note id is already used on this board. Reload the board and try again.",
+            code="client_id_taken",
+        )
+    return existing
+
+
+@transaction.atomic
+def _note_insert(
+    *,
+    actor: Actor | None,
+    assist: PeerAssist,
+    client_id: uuid.UUID,
+    text: object,
+    kind: object,
+    learning_need_id: object,
+    spoken_by_id: object,
+    anonymous: bool,
+    confirm_sensitive: bool,
+    held_participant: Participant | None,
+) -> Note:
+    assist = _locked(assist)
+    if held_participant is not None and held_participant.assist_id != assist.pk:
+        raise NotFound()
+    participant = ensure_can_add_note(held_participant or participant_of(actor, assist), assist)
     cleaned = _clean_text(text)
     note_kind = _clean_kind(kind)
     need = _clean_need(assist, learning_need_id)
@@ -250,7 +310,7 @@ def note_create(
     _hold(note, participant, held)
     note.save(force_insert=True)
     _note_event(assist, events.NoteCreated, note)
-    return note, True
+    return note
 
 
 @transaction.atomic

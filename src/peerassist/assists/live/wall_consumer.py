@@ -47,8 +47,10 @@ class WallConsumer(AssistConsumer):
     async def disconnect(self, code: int) -> None:
         if self.give_up_timer is not None:
             self.give_up_timer.cancel()
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.access_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.fanout is not None:
+            await self.fanout.leave(self)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "ping":
