@@ -42,7 +42,7 @@ EXPECTED = {
         "km": "ok",
         "reader": "ok",
         "outsider": 404,
-        "invited": 403,
+        "invited": "ok",
         "guest": 403,
         "other_guest": 404,
         "anonymous": 401,

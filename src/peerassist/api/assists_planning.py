@@ -20,12 +20,7 @@ from ninja.responses import Status
 from peerassist.accounts.models import Guest, User
 from peerassist.api.auth import ApiRequest
 from peerassist.api.openapi import LocalTime
-from peerassist.assists.access import (
-    AssistNeed,
-    access_peer_assist,
-    assist_can_plan,
-    assist_outsider,
-)
+from peerassist.assists.access import AssistNeed, access_peer_assist, assist_can_plan
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.models import Status as AssistStatus
@@ -45,8 +40,7 @@ def _assist(request: ApiRequest, assist_id: int, need: AssistNeed) -> PeerAssist
     """The peer assist for a person with an account; guests get 403 (404 for another one)."""
     actor = request.auth
     assist = access_peer_assist(actor, assist_id, need=need)
-    if isinstance(actor, Guest) or assist_outsider(actor, assist):
-        # A person from another organisation invited as herself sees what a guest sees.
+    if isinstance(actor, Guest):
         raise Forbidden(GUESTS_ONLY, code="guest_not_allowed")
     return assist
 

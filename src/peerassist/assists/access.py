@@ -71,8 +71,8 @@ def assist_can_plan(actor: Actor | None, assist: PeerAssist) -> bool:
 def assist_outsider(actor: Actor | None, assist: PeerAssist) -> bool:
     """A signed-in person from another organisation, here only by her own invitation.
 
-    She sees what a guest of this peer assist sees (invitation, briefing, board, the report
-    once shared back), as herself, and nothing else of the host organisation: the planning
-    pages and API turn her away as they turn guests away.
+    She reads this peer assist as a visitor does (its page, plan and people without contact
+    details, briefing, board, report) and nothing else of the host organisation: she never
+    plans (``assist_can_plan``), and the peer assist's page leaves out the host team's links.
     """
     return isinstance(actor, User) and actor_membership(actor, assist.organisation_id) is None

@@ -51,14 +51,14 @@ def _detail_page(
         "assist": assist,
         "invitation": invitation,
         "reply_form": reply_form,
-        # From another organisation, here as herself: the links a guest has, no more.
+        # From another organisation, here as herself: no links to the host team's pages.
         "outsider": assist_outsider(getattr(request, "actor", None), assist),
     }
     return render(request, "assists/detail.html", context, status=status)
 
 
 @require_POST
-@planner_page(AssistNeed.VIEW, outsiders=True)
+@planner_page(AssistNeed.VIEW)
 def assist_reply(request: HttpRequest, assist: PeerAssist) -> HttpResponse:
     """A colleague on the list answers their invitation: yes, maybe or no."""
     user = request.user

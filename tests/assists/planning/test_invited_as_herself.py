@@ -118,7 +118,7 @@ def test_she_sees_the_invitation_at_home_and_replies_as_herself(cast: Cast, nell
     text = page.content.decode()
     assert page.status_code == 200
     assert "Your invitation" in text
-    assert f"/assists/{cast.assist.pk}/plan/" not in text  # no planning link for her
+    assert "Share the action list" not in text  # the host team's pages are not for her
     reply = client.post(f"/assists/{cast.assist.pk}/reply/", {"rsvp": "accepted"})
     assert reply.status_code == 302
     participant.refresh_from_db()
@@ -128,11 +128,15 @@ def test_she_sees_the_invitation_at_home_and_replies_as_herself(cast: Cast, nell
     assert landing["Location"] == f"/assists/{cast.assist.pk}/"
 
 
-PAGES_SHE_SEES = ["/assists/{a}/", "/assists/{a}/briefing/", "/assists/{a}/board/"]
+PAGES_SHE_SEES = [
+    "/assists/{a}/",
+    "/assists/{a}/briefing/",
+    "/assists/{a}/board/",
+    "/assists/{a}/plan/",
+    "/assists/{a}/plan/people/",
+]
 PAGES_SHE_DOES_NOT = [
-    ("/assists/{a}/plan/", 403),
-    ("/assists/{a}/plan/people/", 403),
-    ("/assists/{a}/plan/agenda/", 403),
+    ("/assists/{a}/plan/details/", 403),
     ("/assists/{a}/wall/", 403),
     ("/projects/{p}/", 404),
     ("/assists/{other}/", 404),
@@ -152,18 +156,24 @@ def _ids(cast: Cast) -> dict[str, Any]:
 
 
 def test_she_reaches_this_peer_assist_only(cast: Cast, nell: User) -> None:
-    """Its page, briefing and board; not its planning, nor the organisation's other peer
-    assists and projects (404, so ids do not leak)."""
+    """Its page, briefing, board and plan as a visitor reads them (no e-mail addresses);
+    not its planning, nor the organisation's other peer assists and projects (404, so ids
+    do not leak)."""
     invite_nell(cast, nell)
     ids = _ids(cast)
     client = signed_in(nell)
     for path in PAGES_SHE_SEES:
-        assert client.get(path.format(**ids)).status_code == 200, path
+        page = client.get(path.format(**ids))
+        assert page.status_code == 200, path
+        assert cast.host.email not in page.content.decode(), path
     for path, status in PAGES_SHE_DOES_NOT:
         assert client.get(path.format(**ids)).status_code == status, path
     api = ApiClient().login(nell)
     assert api.get(f"/api/v1/assists/{cast.assist.pk}/briefing").status_code == 200
-    assert api.get(f"/api/v1/assists/{cast.assist.pk}/participants").status_code == 403
+    people = api.get(f"/api/v1/assists/{cast.assist.pk}/participants")
+    assert people.status_code == 200
+    assert {row["email"] for row in people.json()} == {""}
+    assert api.patch(f"/api/v1/assists/{cast.assist.pk}", {"purpose": "x"}).status_code == 403
     assert api.get(f"/api/v1/assists/{ids['other']}").status_code == 404
     assert api.get(f"/api/v1/projects/{ids['p']}").status_code == 404
     assert api.get(f"/api/v1/assists/{cast.assist.pk}/board").status_code == 200
@@ -230,7 +240,10 @@ def test_an_outside_facilitator_runs_the_session_but_does_not_plan(cast: Cast, n
         assist=cast.assist, user=nell, role=Participant.Role.FACILITATOR
     ).exists()
     her = signed_in(nell)
-    assert her.get(f"/assists/{cast.assist.pk}/plan/people/").status_code == 403
+    people = her.get(f"/assists/{cast.assist.pk}/plan/people/")
+    assert people.status_code == 200
+    assert cast.reader.full_name not in people.content.decode()  # no staff picker
+    assert her.get(f"/assists/{cast.assist.pk}/plan/details/").status_code == 403
     assert her.get(f"/assists/{cast.assist.pk}/wall/").status_code == 200
     me = ApiClient().login(nell).get(f"/api/v1/assists/{cast.assist.pk}/board").json()["me"]
     assert me["role"] == "facilitator"

@@ -40,7 +40,7 @@ EXPECTED = {
         "km": 200,
         "reader": 200,
         "outsider": 404,
-        "invited": 403,
+        "invited": 200,
         "guest": 403,
         "other_guest": 404,
         "anonymous": LOGIN,

@@ -59,10 +59,11 @@ def _assist(request: HttpRequest, assist_id: int, need: AssistNeed) -> PeerAssis
         raise PermissionDenied(error.detail) from None
 
 
-def planner_page(need: AssistNeed, *, outsiders: bool = False) -> Callable[[View], View]:
-    """Pages for people with accounts: sign in first; guests are shown the door (403), and
-    so is a person from another organisation invited as herself, unless ``outsiders``: she
-    sees what a guest sees (``assist_outsider``)."""
+def planner_page(need: AssistNeed) -> Callable[[View], View]:
+    """Pages for people with accounts: sign in first; guests are shown the door (403).
+
+    A person from another organisation invited as herself reads these pages as a visitor
+    (no contact details; ``access_peer_assist``) and never plans (``assist_can_plan``)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -73,7 +74,7 @@ def planner_page(need: AssistNeed, *, outsiders: bool = False) -> Callable[[View
             if actor is None:
                 return redirect_to_login(request.get_full_path())
             assist = _assist(request, assist_id, need)
-            if isinstance(actor, Guest) or (not outsiders and assist_outsider(actor, assist)):
+            if isinstance(actor, Guest):
                 raise PermissionDenied(GUESTS_ONLY_SEE)
             return view(request, assist, *args, **kwargs)
 
