@@ -3,6 +3,7 @@
 // localStorage and go out, once each, when the connection returns.
 
 import { joinPanel } from "./room/join_panel.js";
+import { renderFraming } from "./room/framing.js";
 
 const root = document.getElementById("pa-board");
 let joins = { refresh() {}, onEvent() {} }; // the facilitator's join panel, once wired
@@ -288,6 +289,11 @@ function handleEvent(event) {
   }
   if (event.type === "presence.changed") {
     applyPresence(event.presence);
+    return;
+  }
+  if (event.type === "framing.changed") {
+    // Not versioned: the purpose, ground rules or the BAR were edited mid-session.
+    renderFraming($("framing"), event.framing);
     return;
   }
   if (event.type === "error") {
@@ -998,9 +1004,20 @@ function renderSpotlight() {
   }
 }
 
+// Where each person takes part from (their RSVP or the join form); empty while not said.
+const ATTENDANCE_LABELS = { in_room: "In the room", online: "Online" };
+
+function attendanceSummary(here) {
+  const inRoom = here.filter((p) => p.attendance === "in_room").length;
+  const online = here.filter((p) => p.attendance === "online").length;
+  if (!inRoom && !online) return "";
+  return `${inRoom} in the room, ${online} online`;
+}
+
 function renderPresence() {
   const presence = state.board.presence || { here: [], watchers: 0, typing: 0 };
   const list = $("presence");
+  $("attendance").textContent = attendanceSummary(presence.here);
   list.replaceChildren(
     ...[
       ...presence.here.map((p) =>
@@ -1009,6 +1026,12 @@ function renderPresence() {
         { class: "pa-presence__person" },
         el("span", { class: "pa-presence__name", text: p.name }),
         ` – ${p.role_label}`,
+        ATTENDANCE_LABELS[p.attendance]
+          ? el("span", {
+              class: `nhsuk-tag nhsuk-tag--${p.attendance === "online" ? "blue" : "grey"} pa-presence__attendance`,
+              text: ATTENDANCE_LABELS[p.attendance],
+            })
+          : null,
         p.done ? el("strong", { class: "nhsuk-tag nhsuk-tag--green pa-presence__done", text: "Done" }) : null,
       ),
     ),

@@ -3,6 +3,8 @@
 // (/ws/assists/<id>/wall/, notes shaped for nobody in particular). A version gap, a phase or
 // control change, or a reconnect fetches the whole state again: the wall never guesses.
 
+import { renderFraming } from "./room/framing.js";
+
 const root = document.getElementById("pa-wall");
 
 const KIND_LABELS = { insight: "Insight", tip: "Tip", risk: "Risk", question: "Question", resource: "Resource" };
@@ -99,6 +101,11 @@ function handleEvent(event) {
   }
   if (event.type === "presence.changed") {
     renderPeople(event.presence);
+    return;
+  }
+  if (event.type === "framing.changed") {
+    if (state.wall) state.wall.framing = event.framing;
+    renderFraming(root.querySelector('[data-role="framing"]'), event.framing);
     return;
   }
   if (typeof event.version !== "number" || !state.wall) return;
@@ -285,6 +292,7 @@ function renderWithheld() {
 function renderPhase() {
   const wall = state.wall;
   $("phase").textContent = wall.phase_label;
+  renderFraming(root.querySelector('[data-role="framing"]'), wall.framing);
   show(root.querySelector('[data-role="framing"]'), wall.show_framing);
   root.classList.toggle("pa-wall--framing", Boolean(wall.show_framing));
 }

@@ -13,12 +13,26 @@ from django.utils import timezone
 
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist, StatusChange
 from peerassist.assists.planning.agenda import agenda_apply_template
-from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from tests.assists.planning.planning_fixtures import (  # noqa: F401
+    Cast,
+    cast_fixture,
+    invite_herself,
+)
 from tests.conftest import ApiClient
 from tests.factories import ParticipantFactory
 
 BASE = "/api/v1/assists"
-ROLES = ["host", "facilitator", "km", "reader", "outsider", "guest", "other_guest", "anonymous"]
+ROLES = [
+    "host",
+    "facilitator",
+    "km",
+    "reader",
+    "outsider",
+    "invited",
+    "guest",
+    "other_guest",
+    "anonymous",
+]
 
 # What each kind of route answers each role: "ok" means 2xx.
 EXPECTED = {
@@ -28,6 +42,7 @@ EXPECTED = {
         "km": "ok",
         "reader": "ok",
         "outsider": 404,
+        "invited": "ok",
         "guest": 403,
         "other_guest": 404,
         "anonymous": 401,
@@ -38,6 +53,7 @@ EXPECTED = {
         "km": "ok",
         "reader": 403,
         "outsider": 404,
+        "invited": 403,
         "guest": 403,
         "other_guest": 404,
         "anonymous": 401,
@@ -48,6 +64,7 @@ EXPECTED = {
         "km": "ok",
         "reader": "ok",
         "outsider": 404,
+        "invited": "ok",
         "guest": "ok",
         "other_guest": 404,
         "anonymous": 401,
@@ -60,6 +77,7 @@ EXPECTED = {
         "km": 403,
         "reader": 403,
         "outsider": 404,
+        "invited": "ok",
         "guest": "ok",
         "other_guest": 404,
         "anonymous": 401,
@@ -126,6 +144,7 @@ def client_for(cast: Cast, role: str) -> ApiClient:
 
 
 def prepare(cast: Cast) -> dict[str, int]:
+    invite_herself(cast)
     agenda_apply_template(assist=cast.assist, template_key="four_part")
     invite(cast, cast.facilitator)
     attachment = Attachment.objects.create(

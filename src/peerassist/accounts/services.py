@@ -186,11 +186,13 @@ def guest_admit_in_person(
     scope_kind: str,
     scope_id: int,
     valid_for: timedelta | None = None,
+    email: str = "",
 ) -> Guest:
-    """A guest who joined in the room with the join code: no e-mail address, consent given.
+    """A guest who joined in the room with the join code, consent given.
 
-    They were not sent a link, so nothing can renew them; their browser's session is
-    their only way in (``GUEST_SESSION_KEY``), as for a guest who came by link.
+    They were not sent a link; their browser's session is their way in
+    (``GUEST_SESSION_KEY``), as for a guest who came by link. The e-mail address, if they
+    gave one, is only for the share-back (action list and report) after the session.
     """
     name = " ".join(name.split())
     if not name:
@@ -200,7 +202,7 @@ def guest_admit_in_person(
     return Guest.objects.create(
         organisation=organisation,
         name=name,
-        email="",
+        email=email.strip().lower(),
         home_organisation=home_organisation.strip(),
         scope_kind=scope_kind,
         scope_id=scope_id,

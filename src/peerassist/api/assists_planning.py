@@ -335,7 +335,8 @@ def _participant_out(p: Participant, *, contact: bool = True) -> dict[str, Any]:
         "attendance": p.attendance,
         "invited_at": p.invited_at,
         "invitation_sent_at": p.invitation_sent_at,
-        "invitation_active": guest.is_active if guest else None,
+        # A person with an account whose invitation was withdrawn (from another organisation).
+        "invitation_active": guest.is_active if guest else (False if p.revoked_at else None),
     }
 
 

@@ -23,7 +23,8 @@ def access_peer_assist(
 ) -> PeerAssist:
     """The peer assist, if the actor may see it; PLAN needs the host team or a KM.
 
-    Users see their organisation's peer assists and any they take part in; a guest sees only
+    Users see their organisation's peer assists and any they take part in (a person from
+    another organisation invited as herself, while her invitation stands); a guest sees only
     the one their invitation names. Anything else is NotFound, so ids do not leak.
     """
     assist_id = ensure_id(assist_id, "peer assist")
@@ -38,7 +39,7 @@ def access_peer_assist(
         ):
             raise NotFound("No such peer assist.")
     elif actor_membership(actor, assist.organisation_id) is None and not (
-        assist.participants.filter(user=actor).exists()
+        assist.participants.filter(user=actor, revoked_at__isnull=True).exists()
     ):
         raise NotFound("No such peer assist.")
     if need is AssistNeed.PLAN and not assist_can_plan(actor, assist):
@@ -51,10 +52,27 @@ def access_peer_assist(
 
 
 def assist_can_plan(actor: Actor | None, assist: PeerAssist) -> bool:
+    """The host team, the organisation's knowledge managers and a facilitator from within it.
+
+    A facilitator from another organisation runs the session like a guest facilitator does
+    and never plans: the people page would show her the host organisation's staff list.
+    """
     if not isinstance(actor, User):
+        return False
+    if actor_membership(actor, assist.organisation_id) is None:
         return False
     if actor_is_knowledge_manager(actor, assist.organisation_id):
         return True
     if assist.project.members.filter(user=actor).exists():
         return True
     return assist.participants.filter(user=actor, role=Participant.Role.FACILITATOR).exists()
+
+
+def assist_outsider(actor: Actor | None, assist: PeerAssist) -> bool:
+    """A signed-in person from another organisation, here only by her own invitation.
+
+    She reads this peer assist as a visitor does (its page, plan and people without contact
+    details, briefing, board, report) and nothing else of the host organisation: she never
+    plans (``assist_can_plan``), and the peer assist's page leaves out the host team's links.
+    """
+    return isinstance(actor, User) and actor_membership(actor, assist.organisation_id) is None

@@ -9,6 +9,7 @@ class AssistsConfig(AppConfig):
         from peerassist.accounts.erasure import register_erasure
         from peerassist.accounts.guests import register_guest_landing
         from peerassist.assists.erasure import participants_anonymise
+        from peerassist.assists.live.framing import framing_watch
         from peerassist.assists.planning.home import invitations_home_section
         from peerassist.assists.planning.views import guest_landing
         from peerassist.core.home import register_home_section
@@ -19,3 +20,5 @@ class AssistsConfig(AppConfig):
         register_home_section(invitations_home_section)
         # An erased person's places on participant lists lose their name.
         register_erasure(participants_anonymise)
+        # An edit to the purpose, ground rules or the BAR reaches open boards and walls.
+        framing_watch()

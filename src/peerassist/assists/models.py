@@ -205,6 +205,9 @@ class Participant(TimeStampedModel):
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
     is_done = models.BooleanField(default=False)
     takeaway = models.TextField(blank=True, max_length=2000)
+    # A person from another organisation invited with her own account has no guest link to
+    # withdraw; revoking her invitation stamps her records here, which closes the door.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -392,6 +395,8 @@ class JoinRequest(TimeStampedModel):
     attendance = models.CharField(
         max_length=8, choices=Attendance.choices, default=Attendance.IN_ROOM
     )
+    # Optional: where the share-back (action list and report) is e-mailed after the session.
+    email = models.EmailField(blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     consent_given_at = models.DateTimeField()
     participant = models.OneToOneField(

@@ -47,7 +47,8 @@ def participant_of(actor: Actor | None, assist: PeerAssist) -> Participant | Non
     if isinstance(actor, Guest):
         rows = Participant.objects.filter(assist=assist, guest=actor)
     elif isinstance(actor, User):
-        rows = Participant.objects.filter(assist=assist, user=actor)
+        # A withdrawn invitation (a person from another organisation) is no role here.
+        rows = Participant.objects.filter(assist=assist, user=actor, revoked_at__isnull=True)
     else:
         return None
     return participant_pick(rows)

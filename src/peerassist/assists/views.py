@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from peerassist.accounts.models import User
-from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.assists.access import AssistNeed, access_peer_assist, assist_outsider
 from peerassist.assists.models import PeerAssist
 from peerassist.assists.planning import services as planning_services
 from peerassist.assists.planning.forms import ColleagueReplyForm
@@ -28,8 +29,13 @@ def assist_index(request: HttpRequest) -> HttpResponse:
 
 
 def assist_detail(request: HttpRequest, assist_id: int) -> HttpResponse:
+    """The peer assist's page; the invitation e-mail of anybody with an account links here,
+    so the signed-out are sent to sign in and brought back (not a bare 404)."""
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return redirect_to_login(request.get_full_path())
     try:
-        assist = access_peer_assist(getattr(request, "actor", None), assist_id)
+        assist = access_peer_assist(actor, assist_id)
     except NotFound as error:
         raise Http404(error.detail) from None
     return _detail_page(request, assist, ColleagueReplyForm())
@@ -41,7 +47,13 @@ def _detail_page(
     invitation = your_invitation(getattr(request, "actor", None), assist)
     if invitation is not None and not reply_form.is_bound and invitation.rsvp:
         reply_form = ColleagueReplyForm(initial={"rsvp": invitation.rsvp})
-    context = {"assist": assist, "invitation": invitation, "reply_form": reply_form}
+    context = {
+        "assist": assist,
+        "invitation": invitation,
+        "reply_form": reply_form,
+        # From another organisation, here as herself: no links to the host team's pages.
+        "outsider": assist_outsider(getattr(request, "actor", None), assist),
+    }
     return render(request, "assists/detail.html", context, status=status)
 
 

@@ -35,7 +35,7 @@ def visitor_for_share_back(actor: Actor | None, assist: PeerAssist) -> Participa
         participant = Participant.objects.filter(assist=assist, guest=actor).first()
     elif isinstance(actor, User):
         participant = Participant.objects.filter(
-            assist=assist, user=actor, role=Participant.Role.VISITOR
+            assist=assist, user=actor, role=Participant.Role.VISITOR, revoked_at__isnull=True
         ).first()
     if participant is None:
         raise NotFound("No such shared action list.")

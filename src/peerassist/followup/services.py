@@ -161,7 +161,7 @@ def share_back_recipients(assist: PeerAssist) -> list[tuple[Participant, str]]:
     for p in rows:
         if p.guest is not None and p.guest.revoked_at is None and p.guest.email:
             recipients.append((p, p.guest.email))
-        elif p.user is not None and p.user.is_active:
+        elif p.user is not None and p.user.is_active and p.revoked_at is None:
             recipients.append((p, p.user.email))
     return recipients
 

@@ -20,6 +20,7 @@ from peerassist.accounts import services as accounts
 from peerassist.accounts.models import Membership
 from peerassist.assists.live import services
 from peerassist.assists.models import Phase
+from peerassist.assists.planning.services import participant_add_guest
 from tests.assists.live.live_fixtures import Live, live_fixture  # noqa: F401
 from tests.assists.live.test_live_consumer import communicator, cookie_for, open_as, receive_until
 from tests.conftest import ApiClient
@@ -160,3 +161,32 @@ async def test_signing_out_closes_that_browsers_sockets_only(asking: Live) -> No
     await note_by(live, "visitor")
     assert (await receive_until(phone, "note.created"))["note"]["text"] == "After the door closed."
     await phone.disconnect()
+
+
+async def test_a_person_from_another_organisation_revoked_is_closed(
+    asking: Live, outsider: Any
+) -> None:
+    """Invited as herself (her own account), her board socket closes when her invitation is
+    revoked, and she cannot come back: she has no membership to fall back on."""
+    live = asking
+
+    def invite() -> int:
+        participant = participant_add_guest(
+            assist=live.assist, name="Oli", email=outsider.email, role="visitor"
+        )
+        assert participant.user_id == outsider.pk
+        return participant.pk
+
+    pid = await database_sync_to_async(invite)()
+    live.outsider = outsider  # type: ignore[attr-defined]
+    socket = await open_as(live, "outsider")
+    hello = await receive_until(socket, "hello")
+    assert hello["participant_id"] == pid
+    answer = await as_host(
+        live, "POST", f"/api/v1/assists/{live.assist.pk}/invitations/{pid}/revoke"
+    )
+    assert answer.status_code == 200
+    await closed_within_a_second(socket)
+    await note_by(live, "visitor")
+    assert await socket.receive_nothing(timeout=0.3)
+    await refused_on_reconnect(live, "outsider")

@@ -34,9 +34,26 @@ class Cast:
     guest: Guest
     other_guest: Guest
     colleague: User
+    # From another organisation, invited as herself (her own account, no guest link).
+    invited: User
 
     def actor(self, name: str) -> Any:
         return getattr(self, name)
+
+
+def invite_herself(cast: Cast) -> Participant:
+    """Put ``cast.invited`` (another organisation) on the list as herself, invited."""
+    return ParticipantFactory(
+        assist=cast.assist,
+        user=cast.invited,
+        guest=None,
+        role=Participant.Role.VISITOR,
+        display_name=cast.invited.full_name,
+        organisation_name="Valley Trust",
+        rsvp=Participant.Rsvp.PENDING,
+        invited_at=timezone.now(),
+        invitation_sent_at=timezone.now(),
+    )
 
 
 @pytest.fixture(name="cast")
@@ -66,6 +83,7 @@ def cast_fixture(org: Organisation, other_org: Organisation, settings: Any, tmp_
     reader = UserFactory(organisation=org, full_name="Rea Reader")
     colleague = UserFactory(organisation=org, full_name="Col League", job_title="Nurse")
     outsider = UserFactory(organisation=other_org, full_name="Oli Outsider")
+    invited = UserFactory(organisation=other_org, full_name="Ina Invited")
     assist = PeerAssistFactory(project=project, bar=bar, title="Learning from Valley")
     ParticipantFactory(
         assist=assist,
@@ -88,4 +106,5 @@ def cast_fixture(org: Organisation, other_org: Organisation, settings: Any, tmp_
         guest=guest,
         other_guest=other_guest,
         colleague=colleague,
+        invited=invited,
     )

@@ -15,9 +15,23 @@ from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.assists.models import PHASE_ORDER as PHASES
 from peerassist.assists.models import AgendaItem, Attachment, Participant, PeerAssist
 from peerassist.assists.planning.agenda import agenda_apply_template
-from tests.assists.planning.planning_fixtures import Cast, cast_fixture  # noqa: F401
+from tests.assists.planning.planning_fixtures import (  # noqa: F401
+    Cast,
+    cast_fixture,
+    invite_herself,
+)
 
-ROLES = ["host", "facilitator", "km", "reader", "outsider", "guest", "other_guest", "anonymous"]
+ROLES = [
+    "host",
+    "facilitator",
+    "km",
+    "reader",
+    "outsider",
+    "invited",
+    "guest",
+    "other_guest",
+    "anonymous",
+]
 LOGIN = "login"
 EXPECTED = {
     "read": {
@@ -26,6 +40,7 @@ EXPECTED = {
         "km": 200,
         "reader": 200,
         "outsider": 404,
+        "invited": 200,
         "guest": 403,
         "other_guest": 404,
         "anonymous": LOGIN,
@@ -36,6 +51,7 @@ EXPECTED = {
         "km": 200,
         "reader": 403,
         "outsider": 404,
+        "invited": 403,
         "guest": 403,
         "other_guest": 404,
         "anonymous": LOGIN,
@@ -46,6 +62,7 @@ EXPECTED = {
         "km": 302,
         "reader": 403,
         "outsider": 404,
+        "invited": 403,
         "guest": 403,
         "other_guest": 404,
         "anonymous": LOGIN,
@@ -56,6 +73,7 @@ EXPECTED = {
         "km": 200,
         "reader": 200,
         "outsider": 404,
+        "invited": 200,
         "guest": 200,
         "other_guest": 404,
         "anonymous": LOGIN,
@@ -66,6 +84,7 @@ EXPECTED = {
         "km": 200,
         "reader": 200,
         "outsider": 404,
+        "invited": 200,
         "guest": 200,
         "other_guest": 404,
         "anonymous": 404,
@@ -78,6 +97,7 @@ EXPECTED = {
         "km": 403,
         "reader": 403,
         "outsider": 404,
+        "invited": 302,
         "guest": 403,
         "other_guest": 404,
         "anonymous": LOGIN,
@@ -88,6 +108,7 @@ EXPECTED = {
         "km": 302,
         "reader": 302,
         "outsider": 404,
+        "invited": 302,
         "guest": 200,
         "other_guest": 404,
         "anonymous": 404,
@@ -152,6 +173,7 @@ def browser_for(cast: Cast, role: str) -> Client:
 
 
 def ids_for(cast: Cast) -> dict[str, Any]:
+    invite_herself(cast)
     agenda_apply_template(assist=cast.assist, template_key="four_part")
     Participant.objects.filter(assist=cast.assist, user=cast.facilitator).update(
         rsvp=Participant.Rsvp.PENDING, invited_at=timezone.now()

@@ -39,9 +39,11 @@ class Person(BaseModel):
 
 
 class PresentPerson(Person):
-    """A participant with the board open now, and whether they said "I'm done"."""
+    """A participant with the board open now, whether they said "I'm done", and where they
+    take part from (``in_room``, ``online``, or empty while not said)."""
 
     done: bool
+    attendance: str
 
 
 class Presence(BaseModel):
@@ -119,6 +121,16 @@ class NoteWithheld(BaseModel):
 
 
 NoteForViewer = NoteView | NoteWithheld | NoteGone
+
+
+class FramingWire(BaseModel):
+    """Why everyone is here (assists/live/framing.py): shown in Welcome and Tell."""
+
+    purpose: str
+    open_decisions: list[str]
+    ground_rules: list[str]
+    intended_results: str
+    learning_needs: list[str]
 
 
 class ThemeWire(BaseModel):
@@ -242,6 +254,17 @@ class PresenceChanged(LiveEvent):
     versioned: ClassVar[bool] = False
     type: Literal["presence.changed"] = "presence.changed"
     presence: Presence
+
+
+class FramingChanged(LiveEvent):
+    """The purpose, open decisions, ground rules or the BAR's intended results or learning
+    needs were edited: the board and the wall redraw their framing. Not versioned (the page
+    renders the framing when it loads); a missed one shows at the next reload."""
+
+    sent_by: ClassVar[str] = "assists/live/framing.py"
+    versioned: ClassVar[bool] = False
+    type: Literal["framing.changed"] = "framing.changed"
+    framing: FramingWire
 
 
 class AnalysisEvent(LiveEvent):
@@ -392,6 +415,7 @@ EVENTS: tuple[type[LiveEvent], ...] = (
     ParticipantAdded,
     JoinChanged,
     PresenceChanged,
+    FramingChanged,
     Pong,
     NoteAck,
     NoteRefused,

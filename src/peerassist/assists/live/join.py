@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +55,7 @@ IP_LIMIT = 20  # attempts per address per window: a whole room behind one NAT st
 CODE_LIMIT = 60  # attempts per code per window: a full room, with retries
 NAME_MAX = 150
 ORGANISATION_MAX = 200
+EMAIL_MAX = 254
 
 
 class TooManyAttempts(DomainError):
@@ -237,6 +240,9 @@ class JoinDetails:
     role: str
     attendance: str
     consent: bool
+    # Optional: the address the action list and report are e-mailed to when the host team
+    # shares them back, as for invited visitors.
+    email: str = ""
 
 
 def _clean_details(details: JoinDetails) -> dict[str, Any]:
@@ -257,6 +263,19 @@ def _clean_details(details: JoinDetails) -> dict[str, Any]:
         raise Invalid("Say whether you are a visitor or on the host team.", code="role_required")
     if details.attendance not in Attendance.values:
         raise Invalid("Say whether you are in the room or online.", code="attendance_required")
+    email = details.email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Invalid(
+                "Enter your e-mail address like name@example.org, or leave it empty.",
+                code="bad_email",
+            ) from None
+        if len(email) > EMAIL_MAX:
+            raise Invalid(
+                f"Keep the e-mail address to {EMAIL_MAX} characters or fewer.", code="bad_email"
+            )
     if not details.consent:
         raise Invalid(
             "Tick the box to agree that your name and notes are recorded, or close this page "
@@ -268,6 +287,7 @@ def _clean_details(details: JoinDetails) -> dict[str, Any]:
         "organisation_name": organisation,
         "role": details.role,
         "attendance": details.attendance,
+        "email": email,
     }
 
 
@@ -314,6 +334,7 @@ def _join_request_save(*, join_code: JoinCode, values: dict[str, Any]) -> JoinRe
         organisation_name=values["organisation_name"],
         role=values["role"],
         attendance=values["attendance"],
+        email=values["email"],
         consent_given_at=timezone.now(),
     )
     if (
@@ -330,6 +351,7 @@ def _admit(assist: PeerAssist, request: JoinRequest) -> Participant:
         organisation=assist.organisation,
         name=request.name,
         home_organisation=request.organisation_name,
+        email=request.email,
         scope_kind=GUEST_SCOPE,
         scope_id=assist.pk,
     )

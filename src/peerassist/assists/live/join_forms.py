@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import ErrorDict
 
-from peerassist.assists.live.join import NAME_MAX, ORGANISATION_MAX, JoinDetails
+from peerassist.assists.live.join import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, JoinDetails
 from peerassist.assists.models import Attendance, JoinRequest
 from peerassist.core.forms import NhsForm
 
@@ -22,6 +22,7 @@ ERROR_FIELDS = {
     "organisation_too_long": "organisation_name",
     "role_required": "role",
     "attendance_required": "attendance",
+    "bad_email": "email",
     "consent_required": "consent",
 }
 
@@ -73,6 +74,15 @@ class JoinForm(NhsForm):
             "invalid_choice": "Say whether you are in the room or online.",
         },
     )
+    email = forms.CharField(
+        label="Your e-mail address (optional)",
+        required=False,
+        max_length=EMAIL_MAX,
+        help_text="Only to send you the action list and the report when the host team shares "
+        "them back after the session, as it does for invited visitors. Leave it empty if you "
+        "do not want them.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
     consent = forms.BooleanField(
         label="I have read the privacy notice and agree that my name, organisation and the "
         "notes I write are recorded and shared with the host team.",
@@ -91,6 +101,7 @@ class JoinForm(NhsForm):
             role=data["role"],
             attendance=data["attendance"],
             consent=data["consent"],
+            email=data.get("email") or "",
         )
 
     def refuse(self, field: str | None, detail: str) -> None:

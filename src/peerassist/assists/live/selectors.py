@@ -195,7 +195,7 @@ def presence_state(assist_id: int, people: dict[int, Participant] | None = None)
         if participant is None:
             continue
         wire = participant_wire(participant) or {}
-        here.append({**wire, "done": participant.is_done})
+        here.append({**wire, "done": participant.is_done, "attendance": participant.attendance})
     return {
         "here": here,
         "watchers": sum(1 for s in seats if s["participant_id"] is None),

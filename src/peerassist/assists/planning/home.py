@@ -22,6 +22,7 @@ def invitations_home_section(actor: Actor) -> HomeSection | None:
         PeerAssist.objects.filter(
             participants__user=actor,
             participants__rsvp=Participant.Rsvp.PENDING,
+            participants__revoked_at__isnull=True,
             status__in=INVITABLE_STATUSES,
         )
         .exclude(date__lt=timezone.localdate())

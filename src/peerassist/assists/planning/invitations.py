@@ -27,9 +27,11 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from peerassist.accounts.models import User
 from peerassist.accounts.services import guest_renew, guest_revoke, guest_token
+from peerassist.assists.access import assist_outsider
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import Participant, PeerAssist, Status
 from peerassist.assists.planning.services import participant_get
+from peerassist.core.disconnect import disconnect_person_on_commit
 from peerassist.core.errors import Conflict, Invalid
 from peerassist.core.export_text import export_text
 
@@ -145,6 +147,7 @@ def invitation_message(participant: Participant) -> EmailMultiAlternatives:
         "participant": participant,
         "link": invitation_link(participant),
         "is_guest": participant.guest is not None,
+        "is_outsider": participant.user is not None and assist_outsider(participant.user, assist),
         "expires_at": participant.guest.expires_at if participant.guest else None,
         "agenda": list(assist.agenda_items.all()),
     }
@@ -167,6 +170,7 @@ def invitation_not_yet_sent() -> Q:
         Q(invited_at__isnull=False)
         & (Q(invitation_sent_at__isnull=True) | Q(invitation_sent_at__lt=F("invited_at")))
         & (Q(guest__isnull=True) | Q(guest__revoked_at__isnull=True))
+        & Q(revoked_at__isnull=True)
     )
 
 
@@ -268,6 +272,12 @@ def invitation_resend(*, assist: PeerAssist, participant_id: int) -> Participant
     participant = participant_get(assist=assist, participant_id=participant_id, lock=True)
     if participant.guest is not None:
         participant.guest = guest_renew(guest=participant.guest)
+    if participant.revoked_at is not None and participant.user is not None:
+        # Invited again as herself: every record of hers here opens again, like a new link.
+        Participant.objects.filter(assist=assist, user=participant.user).update(
+            revoked_at=None, updated_at=timezone.now()
+        )
+        participant.revoked_at = None
     participant.invited_at = timezone.now()
     if participant.rsvp == Participant.Rsvp.NOT_INVITED:
         participant.rsvp = Participant.Rsvp.PENDING
@@ -278,13 +288,24 @@ def invitation_resend(*, assist: PeerAssist, participant_id: int) -> Participant
 
 @transaction.atomic
 def invitation_revoke(*, assist: PeerAssist, participant_id: int) -> Participant:
-    """Withdraw a guest's invitation: their link and any open session stop working."""
+    """Withdraw an invitation: a guest's link and any open session stop working; a person
+    from another organisation invited as herself loses this peer assist (every role she
+    holds here) and her open sockets on it close. Her notes stay, under her name."""
     participant = participant_get(assist=assist, participant_id=participant_id)
-    if participant.guest is None:
-        raise Invalid(
-            "Colleagues with accounts have no invitation link to revoke; remove them from the "
-            "list instead.",
-            code="not_a_guest",
-        )
-    guest_revoke(guest=participant.guest)
-    return participant
+    if participant.guest is not None:
+        guest_revoke(guest=participant.guest)
+        return participant
+    assert participant.user is not None
+    if assist_outsider(participant.user, assist):
+        now = timezone.now()
+        Participant.objects.filter(
+            assist=assist, user=participant.user, revoked_at__isnull=True
+        ).update(revoked_at=now, updated_at=now)
+        disconnect_person_on_commit(user_id=participant.user.pk, assist_id=assist.pk)
+        participant.refresh_from_db()
+        return participant
+    raise Invalid(
+        "Colleagues in this organisation have no invitation to revoke; remove them from the "
+        "list instead.",
+        code="not_a_guest",
+    )

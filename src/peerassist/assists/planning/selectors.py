@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from peerassist.accounts.actors import Actor
-from peerassist.accounts.models import User
+from peerassist.accounts.models import Membership, User
 from peerassist.assists.access import assist_can_plan
 from peerassist.assists.lifecycle import ALLOWED
 from peerassist.assists.models import (
@@ -51,6 +51,9 @@ class PlanOverview:
     history: list[StatusChange]
     learning_needs: list[LearningNeed]
     host_user_ids: set[int] = field(default_factory=set)
+    # Participants' accounts that belong to the host organisation (the rest are invited
+    # from other organisations as themselves).
+    member_user_ids: set[int] = field(default_factory=set)
 
 
 def plan_overview(assist: PeerAssist) -> PlanOverview:
@@ -59,10 +62,17 @@ def plan_overview(assist: PeerAssist) -> PlanOverview:
     needs: list[LearningNeed] = (
         list(LearningNeed.objects.filter(bar_id=assist.bar_id)) if assist.bar_id else []
     )
+    participants = list(assist.participants.select_related("user", "guest").order_by("id"))
     return PlanOverview(
         assist=assist,
         agenda=list(assist.agenda_items.all()),
-        participants=list(assist.participants.select_related("user", "guest").order_by("id")),
+        participants=participants,
+        member_user_ids=set(
+            Membership.objects.filter(
+                organisation_id=assist.organisation_id,
+                user_id__in=[p.user_id for p in participants if p.user_id],
+            ).values_list("user_id", flat=True)
+        ),
         attachments=list(assist.attachments.order_by("created_at", "id")),
         history=list(
             StatusChange.objects.filter(assist=assist)
@@ -128,6 +138,7 @@ class ParticipantRow:
     link_state: str
     email: str
     email_state: str = ""
+    can_revoke: bool = False  # a guest's link, or an outsider's invitation, still standing
 
 
 def invitation_email_state(participant: Participant) -> str:
@@ -135,6 +146,8 @@ def invitation_email_state(participant: Participant) -> str:
     if participant.invited_at is None:
         return ""
     if participant.guest is not None and participant.guest.revoked_at is not None:
+        return ""
+    if participant.revoked_at is not None:
         return ""
     sent_at = participant.invitation_sent_at
     if sent_at is None or sent_at < participant.invited_at:
@@ -160,7 +173,11 @@ def your_invitation(actor: Actor | None, assist: PeerAssist) -> YourInvitation |
     (guests reply on their invitation page)."""
     if not isinstance(actor, User):
         return None
-    rows = list(Participant.objects.filter(assist=assist, user=actor).order_by("id"))
+    rows = list(
+        Participant.objects.filter(assist=assist, user=actor, revoked_at__isnull=True).order_by(
+            "id"
+        )
+    )
     if not rows:
         return None
     roles = [Participant.Role(p.role).label.lower() for p in rows]
@@ -271,18 +288,32 @@ class PlanPresenter:
                 else:
                     link = ""
                 email = guest.email
+            elif p.revoked_at is not None:
+                link = "Invitation withdrawn"
+                email = p.user.email if p.user else ""
             else:
                 link = ""
                 email = p.user.email if p.user else ""
             rows.append(
                 ParticipantRow(
                     participant=p,
-                    kind="External visitor" if guest is not None else "Colleague",
+                    kind=(
+                        "External visitor"
+                        if guest is not None
+                        else "Colleague"
+                        if p.user_id in self.overview.member_user_ids
+                        else "From another organisation (own account)"
+                    ),
                     rsvp_label=Participant.Rsvp(p.rsvp).label,
                     rsvp_tag=RSVP_TAGS[Participant.Rsvp(p.rsvp)],
                     link_state=link,
                     email=email,
                     email_state=invitation_email_state(p),
+                    can_revoke=(
+                        guest.revoked_at is None
+                        if guest is not None
+                        else p.revoked_at is None and p.user_id not in self.overview.member_user_ids
+                    ),
                 )
             )
         return rows

@@ -140,7 +140,6 @@ def _clean_attendance(attendance: str) -> str:
 
 
 @transaction.atomic
-@transaction.atomic
 def assist_create(
     *, project: Project, by_user: User, fields: PlanFields, planner_facilitates: bool = False
 ) -> PeerAssist:
@@ -233,7 +232,10 @@ def participant_add_guest(
     job_title: str = "",
     experience: str = "",
 ) -> Participant:
-    """Add an external visitor (a guest with no account, admitted by an invitation link)."""
+    """Add an external visitor by e-mail: a guest with no account, admitted by an invitation
+    link; or, when the address belongs to somebody with an account here, that person as
+    herself (``participant_add_account``), so that following a guest link never signs her
+    out of her own account."""
     _check_role(role)
     if role not in GUEST_ROLES:
         raise Invalid(
@@ -252,6 +254,16 @@ def participant_add_guest(
         ) from None
     if Participant.objects.filter(assist=assist, guest__email=email).exists():
         raise Conflict("Somebody with that e-mail address is already invited.", code="duplicate")
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None:
+        return participant_add_account(
+            assist=assist,
+            user=user,
+            role=role,
+            organisation_name=organisation_name,
+            job_title=job_title,
+            experience=experience,
+        )
     guest = guest_invite(
         organisation=assist.organisation,
         name=name[:150],
@@ -271,6 +283,55 @@ def participant_add_guest(
         job_title=guest.job_title,
         experience=guest.experience,
     )
+
+
+@transaction.atomic
+def participant_add_account(
+    *,
+    assist: PeerAssist,
+    user: User,
+    role: str,
+    organisation_name: str = "",
+    job_title: str = "",
+    experience: str = "",
+) -> Participant:
+    """Add a person who has an account on this instance, as herself.
+
+    A colleague (a member of the host organisation) is added as one. Somebody from another
+    organisation takes part with her own account: no guest link, her invitation on her home
+    page, and through ``access_peer_assist`` this peer assist only, while her invitation
+    stands. Invited again after it was withdrawn, her earlier record comes back.
+    """
+    if Membership.objects.filter(organisation_id=assist.organisation_id, user=user).exists():
+        return participant_add_colleague(
+            assist=assist, user_id=user.pk, role=role, experience=experience
+        )
+    earlier = Participant.objects.filter(assist=assist, user=user, role=role).first()
+    if earlier is not None and earlier.revoked_at is None:
+        raise Conflict(f"{user.full_name} already takes part in that role.", code="duplicate")
+    home = (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("created_at", "id")
+        .first()
+    )
+    values = {
+        "display_name": (user.full_name or user.email)[:150],
+        "organisation_name": (
+            organisation_name.strip() or (home.organisation.name if home else "")
+        )[:200],
+        "job_title": (job_title.strip() or user.job_title)[:150],
+        "experience": experience.strip()[:2000],
+    }
+    if earlier is not None:
+        for name, value in values.items():
+            setattr(earlier, name, value)
+        earlier.revoked_at = None
+        earlier.rsvp = Participant.Rsvp.NOT_INVITED
+        earlier.invited_at = None
+        earlier.save()
+        return earlier
+    return Participant.objects.create(assist=assist, user=user, role=role, **values)
 
 
 def participant_get(

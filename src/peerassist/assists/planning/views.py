@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerassist.accounts.models import Guest, User
-from peerassist.assists.access import AssistNeed, access_peer_assist
+from peerassist.assists.access import AssistNeed, access_peer_assist, assist_outsider
 from peerassist.assists.ground_rules import HANDBOOK_GROUND_RULES
 from peerassist.assists.lifecycle import assist_status_set
 from peerassist.assists.models import PeerAssist
@@ -60,7 +60,10 @@ def _assist(request: HttpRequest, assist_id: int, need: AssistNeed) -> PeerAssis
 
 
 def planner_page(need: AssistNeed) -> Callable[[View], View]:
-    """Pages for people with accounts: sign in first; guests are shown the door (403)."""
+    """Pages for people with accounts: sign in first; guests are shown the door (403).
+
+    A person from another organisation invited as herself reads these pages as a visitor
+    (no contact details; ``access_peer_assist``) and never plans (``assist_can_plan``)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -572,7 +575,8 @@ def invitation(request: HttpRequest, assist_id: int) -> HttpResponse:
     actor = getattr(request, "actor", None)
     assist = _assist(request, assist_id, AssistNeed.VIEW)
     if isinstance(actor, User):
-        return redirect(_plan_url(assist))
+        # Somebody invited as herself replies on the peer assist's page, as colleagues do.
+        return redirect(_plan_url(assist, "detail" if assist_outsider(actor, assist) else "plan"))
     assert isinstance(actor, Guest)
     participant = participant_of(actor, assist)
     if participant is None:
