@@ -214,9 +214,8 @@ def theme_quality(backend: Any) -> dict[str, Any]:
         rows = [b for b in boards if b["split"] == split]
         found = sum(b["duplicates_found"] for b in rows)
         false = sum(b["duplicates_false"] for b in rows)
-        return (
-            f"{found} of {sum(b['duplicates'] for b in rows)}, {false} false"
-            f" (precision {found / (found + false) if found + false else 0:.2f})"
+        return f"{found} of {sum(b['duplicates'] for b in rows)}, {false} false" + (
+            f" (precision {found / (found + false):.2f})" if found + false else ""
         )
 
     sizes = [size for b in boards for size in b["sizes"]]

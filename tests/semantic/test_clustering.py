@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from peerassist.semantic import embeddings
-import numpy as np
-
 from peerassist.semantic.clustering import board_duplicate_pairs, phrase_of, suggest_groups
 
 # Three plainly different topics, four notes each, worded differently within a topic.
