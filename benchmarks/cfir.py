@@ -184,6 +184,7 @@ def theme_quality(backend: Any) -> dict[str, Any]:
             for note_id in group.note_ids:
                 predicted[note_id] = number
         found = {tuple(sorted(pair)) for pair in result.duplicates}
+        labelled = {tuple(pair) for pair in board.duplicates}
         boards.append(
             {
                 "board": board.name,
@@ -192,8 +193,11 @@ def theme_quality(backend: Any) -> dict[str, Any]:
                 "groups": len(result.groups),
                 "themes": len(set(board.labels)),
                 "titles": [g.title for g in result.groups],
-                "duplicates_found": sum(tuple(p) in found for p in board.duplicates),
-                "duplicates": len(board.duplicates),
+                "duplicates_found": len(found & labelled),
+                "duplicates": len(labelled),
+                "duplicates_false": len(found - labelled),
+                "sizes": [len(g.note_ids) for g in result.groups],
+                "ungrouped": len(board.texts) - sum(len(g.note_ids) for g in result.groups),
             }
         )
     from benchmarks.themes import quality
@@ -205,9 +209,29 @@ def theme_quality(backend: Any) -> dict[str, Any]:
         scores = [b["ari"] for b in boards if b["split"] == split]
         return round(statistics.mean(scores), 3) if scores else None
 
+    def flagged(split: str) -> str:
+        """Labelled pairs flagged, of all, and flags on pairs not labelled duplicates."""
+        rows = [b for b in boards if b["split"] == split]
+        found = sum(b["duplicates_found"] for b in rows)
+        false = sum(b["duplicates_false"] for b in rows)
+        return f"{found} of {sum(b['duplicates'] for b in rows)}, {false} false" + (
+            f" (precision {found / (found + false):.2f})" if found + false else ""
+        )
+
+    sizes = [size for b in boards for size in b["sizes"]]
+    notes_count = sum(b["ungrouped"] + sum(b["sizes"]) for b in boards)
     return {
         "backend": backend.name,
         "ari_theme_sets": mean_ari("heldout"),
+        "duplicates_heldout": flagged("heldout"),
+        "duplicates_tune": flagged("tune"),
+        "group_sizes": (
+            f"{len(sizes) / len(boards):.1f} groups a board, sizes {min(sizes)}-{max(sizes)}"
+            f" (median {statistics.median(sizes):g}), ungrouped"
+            f" {sum(b['ungrouped'] for b in boards)} of {notes_count} notes"
+            if sizes
+            else "no groups"
+        ),
         "ari_theme_sets_tune": mean_ari("tune"),
         "duplicates_found": f"{sum(b['duplicates_found'] for b in boards)}"
         f" of {sum(b['duplicates'] for b in boards)}",
@@ -309,7 +333,8 @@ def run(quick: bool = False) -> dict[str, Any]:
             "ARI held-out boards",
             "ARI tuning boards",
             "ARI labelled_notes.csv",
-            "duplicates flagged",
+            "duplicates flagged held-out",
+            "duplicates flagged tuning",
         ],
         [
             [
@@ -317,10 +342,15 @@ def run(quick: bool = False) -> dict[str, Any]:
                 _3(t["ari_theme_sets"]),
                 _3(t["ari_theme_sets_tune"]),
                 _3(t["ari_labelled_notes"]),
-                t["duplicates_found"],
+                t["duplicates_heldout"],
+                t["duplicates_tune"],
             ]
             for t in themes
         ],
+    )
+    text += "\n\n" + table(
+        ["themes backend", "groups on the 12 boards"],
+        [[t["backend"], t["group_sizes"]] for t in themes],
     )
     best = rankers[0][1]
     model_timing = timings.get(model.name, {})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from peerassist.semantic import embeddings
-from peerassist.semantic.clustering import phrase_of, suggest_groups
+from peerassist.semantic.clustering import board_duplicate_pairs, phrase_of, suggest_groups
 
 # Three plainly different topics, four notes each, worded differently within a topic.
 LABELLED = [
@@ -69,6 +70,31 @@ def test_sentence_model_flags_near_duplicates() -> None:
     ]
     result = suggest_groups(notes)
     assert (1, 50) in result.duplicates
+
+
+def _board(count: int, pairs: dict[tuple[int, int], float]) -> np.ndarray:
+    """Unit vectors, one a note: unrelated (cosine 0) except the given pairs."""
+    vectors = np.eye(count * 2)[:count].copy()
+    for (first, second), cosine in pairs.items():
+        spare = np.eye(count * 2)[count + second]
+        vectors[second] = cosine * vectors[first] + np.sqrt(1 - cosine**2) * spare
+    return vectors
+
+
+def test_a_rewording_that_stands_out_on_its_board_is_flagged() -> None:
+    """Two notes each other's nearest, far above the board's usual pair: flagged at 0.5."""
+    ids = list(range(101, 113))
+    vectors = _board(12, {(2, 7): 0.5})
+    assert board_duplicate_pairs(vectors, ids) == [(103, 108)]
+
+
+def test_notes_merely_close_are_not_flagged() -> None:
+    """Not mutual nearest (note 2 is closer to note 4), or too small a board: no flag."""
+    ids = list(range(12))
+    vectors = _board(12, {(2, 7): 0.5, (2, 4): 0.6})
+    assert (2, 7) not in board_duplicate_pairs(vectors, ids)
+    small = _board(5, {(0, 1): 0.5, (2, 3): 0.9})
+    assert board_duplicate_pairs(small, [1, 2, 3, 4, 5]) == [(3, 4)]
 
 
 def test_tfidf_fallback_groups_notes_sharing_words_and_says_so(tfidf: None) -> None:
