@@ -85,6 +85,9 @@ class LiveClient:
         self.stats = ClientStats()
         self.connected = asyncio.Event()
         self.hello = asyncio.Event()
+        # Set once the board has been fetched after the first hello: a person has the board
+        # on screen before they write, so a load starts after it (not during 100 first loads).
+        self.synced = asyncio.Event()
         self._ws: ClientConnection | None = None
         self._http: dict[str, httpx.AsyncClient] = {}
         self._reader: asyncio.Task[None] | None = None
@@ -229,6 +232,7 @@ class LiveClient:
                     continue
                 self._resync_failures = 0
                 if not self._resync_again:
+                    self.synced.set()
                     return ok
 
     async def _resync_once(self) -> bool:
@@ -357,6 +361,8 @@ class BaselineClient:
         self.notes: dict[str, dict[str, Any]] = {}
         self.stats = ClientStats()
         self.hello = asyncio.Event()
+        self.synced = asyncio.Event()
+        self.synced.set()  # nothing to fetch: the baseline keeps no board
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._acks: dict[str, asyncio.Future[int]] = {}

@@ -277,7 +277,9 @@ def run_load(
             line = proc.stdout.readline()
             if not line.startswith("ready"):
                 raise RuntimeError(f"load client failed to start: {line!r}")
-        t0 = time.monotonic() + 0.5
+        # Every client has its board; give the server a moment to finish the joins' presence
+        # pushes, so the measured load does not start on top of the connection burst.
+        t0 = time.monotonic() + 2.0
         for proc, _ in procs:
             assert proc.stdin is not None
             proc.stdin.write(f"go {t0}\n")

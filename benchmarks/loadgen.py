@@ -128,6 +128,7 @@ async def run(spec: dict[str, Any], out: Path) -> None:
     async def start(p: Participant) -> None:
         async with gate:
             await p.client.start(wait=60)
+            await asyncio.wait_for(p.client.synced.wait(), 60)
 
     started = await asyncio.gather(*(start(p) for p in people), return_exceptions=True)
     errors = [repr(e) for e in started if isinstance(e, BaseException)]
