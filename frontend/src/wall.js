@@ -95,6 +95,7 @@ function apply(wall) {
 
 function handleEvent(event) {
   if (event.type === "hello" || event.type === "pong") {
+    state.greeted = true; // the server has this socket on the board: pushes come from here on
     if (event.presence) renderPeople(event.presence);
     if (event.version !== state.version) refresh();
     return;
@@ -169,6 +170,7 @@ function connect() {
   const ws = new WebSocket(`${scheme}://${location.host}${root.dataset.ws}`);
   state.ws = ws;
   ws.addEventListener("open", () => {
+    state.greeted = false;
     state.attempt = 0;
     setConnection("");
     refresh();

@@ -150,8 +150,11 @@ def test_the_wall_shows_twenty_notes_at_1920_by_1080_and_new_ones_live(
     calm.goto(f"/assists/{assist_id}/wall/")
     expect(calm.locator(".pa-wall-note")).to_have_count(26)
     # Only a note pushed over the socket is "new"; one fetched on (re)connect is not, so post
-    # once this wall is live.
-    calm.wait_for_function("() => window.__paWall?.state.ws?.readyState === WebSocket.OPEN")
+    # once this wall is live: greeted by the server and not still fetching what it missed.
+    calm.wait_for_function(
+        "() => { const s = window.__paWall?.state;"
+        " return s?.ws?.readyState === WebSocket.OPEN && s.greeted && !s.fetching; }"
+    )
     quiet = f"Keep the rota change for a whole quarter {tag(6)}"
     call(
         facilitator,
