@@ -7,39 +7,19 @@ without encoding (the slow part). The page never loads the model itself, and nev
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-import numpy as np
 import pytest
 
 from peerassist.analysis import cfir_ranker
 from peerassist.semantic import embeddings
-from peerassist.semantic.embeddings import SentenceModelBackend, VectorCache
 from tests.analysis.conftest import Analysis
 from tests.conftest import ApiClient
-
-
-@dataclass
-class Counting(SentenceModelBackend):
-    """The real model, counting the texts it is asked to encode."""
-
-    encoded: list[str] = field(default_factory=list)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.encoded.extend(texts)
-        return super().encode(texts)
+from tests.counting_model import Counting, counting_model
 
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
-    if embeddings.embedding_backend_name() != "sentence-model":
-        pytest.skip("the sentence model package is not installed here")
-    monkeypatch.delenv("PEERASSIST_EMBEDDINGS", raising=False)
-    real = embeddings.embedding_backend()
-    assert isinstance(real, SentenceModelBackend)
-    counting = Counting(model=real.model)
-    monkeypatch.setattr(embeddings, "_backend", counting)
-    monkeypatch.setattr(embeddings, "vector_cache", VectorCache())
+    counting = counting_model(monkeypatch)
     monkeypatch.setattr(cfir_ranker, "_engines", {})
     yield counting
 

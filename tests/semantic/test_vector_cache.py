@@ -8,13 +8,13 @@ again. Runs on the real sentence model (skipped where the package is not install
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
 from peerassist.semantic import embeddings
-from peerassist.semantic.embeddings import SentenceModelBackend, VectorCache, encode_cached
+from peerassist.semantic.embeddings import VectorCache, encode_cached
+from tests.counting_model import Counting, counting_model
 
 NOTES = [
     (1, "Only one nurse prescriber, the clinic closes when she is on leave"),
@@ -26,27 +26,9 @@ NOTES = [
 ]
 
 
-@dataclass
-class Counting(SentenceModelBackend):
-    """The real model, counting the texts it is asked to encode."""
-
-    encoded: list[str] = field(default_factory=list)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.encoded.extend(texts)
-        return super().encode(texts)
-
-
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counting]:
-    if embeddings.embedding_backend_name() != "sentence-model":
-        pytest.skip("the sentence model package is not installed here")
-    monkeypatch.delenv("PEERASSIST_EMBEDDINGS", raising=False)
-    real = embeddings.embedding_backend()
-    assert isinstance(real, SentenceModelBackend)
-    counting = Counting(model=real.model)
-    monkeypatch.setattr(embeddings, "_backend", counting)
-    monkeypatch.setattr(embeddings, "vector_cache", VectorCache())
+    counting = counting_model(monkeypatch)
     yield counting
 
 
