@@ -59,6 +59,9 @@ def serve(argv: list[str]) -> int:
             # that passes the header on) forge an address and dodge the sign-in lock-out.
             proxy_headers=bool(settings.TRUSTED_PROXIES),
             forwarded_allow_ips=list(settings.TRUSTED_PROXIES) or None,
+            # The sans-I/O protocol, whose transport the board's pushes write to directly
+            # (core/wire.py); any other falls back to sending through ASGI.
+            ws="websockets-sansio",
             ws_max_size=64 * 1024,
             # Board events are small JSON: compressing each one for each socket cost more CPU
             # than the push itself (py-spy), for a few hundred bytes saved.

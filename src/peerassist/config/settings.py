@@ -178,7 +178,15 @@ if REDIS_URL:
     }
 else:
     # One process: the in-memory layer, without its per-message copies (core/layers.py).
-    CHANNEL_LAYERS = {"default": {"BACKEND": "peerassist.core.layers.LocalChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "peerassist.core.layers.LocalChannelLayer",
+            # A board's one fan-out channel (assists/live/fanout.py) takes every event of that
+            # board in this process, a batch of notes at once (note_writer.py): Channels'
+            # default of 100 queued messages dropped events under load (gaps, catch-ups).
+            "CONFIG": {"channel_capacity": {"board.*": 10_000}},
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

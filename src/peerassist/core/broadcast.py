@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -10,6 +13,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 log = logging.getLogger(__name__)
+
+_collecting = threading.local()
 
 
 def assist_group(assist_id: int) -> str:
@@ -31,13 +36,17 @@ def broadcast_on_commit(
     """
 
     def send() -> None:
+        message: dict[str, Any] = {"type": "assist.event", "event": event}
+        if context:
+            message["context"] = context
+        collected: list[tuple[str, dict[str, Any]]] | None = getattr(_collecting, "sent", None)
+        if collected is not None:
+            collected.append((assist_group(assist_id), message))
+            return
         layer = get_channel_layer()
         if layer is None:
             return
         try:
-            message: dict[str, Any] = {"type": "assist.event", "event": event}
-            if context:
-                message["context"] = context
             async_to_sync(layer.group_send)(assist_group(assist_id), message)
         except Exception:
             log.warning(
@@ -45,3 +54,20 @@ def broadcast_on_commit(
             )
 
     transaction.on_commit(send)
+
+
+@contextmanager
+def collect_broadcasts() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Within the block, on this thread, committed broadcasts are kept, not sent.
+
+    For a caller on the event loop that wrote through the database thread: it sends them
+    itself with ``await layer.group_send`` (assists/live/note_writer.py), so the database
+    thread does not wait for the busy loop to take each one.
+    """
+    sent: list[tuple[str, dict[str, Any]]] = []
+    outer = getattr(_collecting, "sent", None)
+    _collecting.sent = sent
+    try:
+        yield sent
+    finally:
+        _collecting.sent = outer

@@ -34,6 +34,12 @@ DECODED_KEPT = 256  # recent messages whose decoded form is shared
 class LocalChannelLayer(InMemoryChannelLayer):
     _cleaned_at = 0.0
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Channels' in-memory layer keeps ``channel_capacity`` as given, and its look-up
+        # then fails on the dict; channels_redis compiles the globs, so do the same here.
+        self.channel_capacity = self.compile_capacities(self.channel_capacity)
+
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         assert isinstance(message, dict), "message is not a dict"
         self.require_valid_channel_name(channel)

@@ -29,7 +29,8 @@ from peerassist.accounts.services import guest_in_session
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import events, services
 from peerassist.assists.live.fanout import BoardFanout, board_fanout
-from peerassist.assists.live.push import VersionOrder, event_text
+from peerassist.assists.live.note_writer import board_note_writer
+from peerassist.assists.live.push import VersionOrder, event_frame, event_text
 from peerassist.assists.live.selectors import note_answer, presence_state
 from peerassist.assists.models import Participant, PeerAssist
 from peerassist.assists.participants import participant_of
@@ -43,6 +44,7 @@ from peerassist.core.errors import (
     DomainError,
     validation_detail,
 )
+from peerassist.core.wire import DirectWire
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
     access_groups: tuple[str, ...] = ()
     cut_off = False
     fanout: BoardFanout | None = None
+    wire: DirectWire | None = None  # the transport, where pushes may be written directly
     early: list[dict[str, Any]]  # events that came before the hello was sent
 
     async def connect(self) -> None:
@@ -86,6 +89,7 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         self.fanout = board_fanout(self.channel_layer, self.assist.pk)
         await self.fanout.join(self)
         await self.accept()
+        self.wire = DirectWire.of(self.base_send)
         hello = await database_sync_to_async(self._join)()
         await self.send_json(hello)  # first: until ``order`` is set, pushes wait in ``early``
         self.order = VersionOrder(hello["version"])
@@ -221,7 +225,15 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             detail = validation_detail(error.errors(include_url=False))
             await self._refuse(client_id, 400, "invalid", detail)
             return
-        answer = await database_sync_to_async(self._note_write)(note_in)
+        assert self.assist is not None
+        # Written with the other notes queued for this board meanwhile (note_writer.py).
+        writer = board_note_writer(self.channel_layer, self.assist.pk)
+        answer = await writer.write(
+            lambda: self._note_write(note_in),
+            lambda: self._refusal(
+                str(note_in.client_id), 503, "database_unavailable", DATABASE_DOWN
+            ),
+        )
         await self.send(text_data=json.dumps(answer, separators=(",", ":")))
 
     def _note_write(self, note_in: events.NoteIn) -> dict[str, Any]:
@@ -330,10 +342,10 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
             return
         version = message["event"].get("version")
         if not isinstance(version, int):
-            await self.send(text_data=event_text(message, self.participant))
+            await self._send_event(message)
             return
         for ready in self.order.arrive(version, message):
-            await self.send(text_data=event_text(ready, self.participant))
+            await self._send_event(ready)
         if self.order.held and self.give_up_timer is None:
             self.give_up_timer = asyncio.get_running_loop().call_later(
                 REORDER_WAIT, self._give_up_soon
@@ -356,4 +368,13 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         self.give_up_timer = None
         if self.order is not None and not self.cut_off:
             for ready in self.order.give_up():
-                await self.send(text_data=event_text(ready, self.participant))
+                await self._send_event(ready)
+
+    async def _send_event(self, message: dict[str, Any]) -> None:
+        """The event as this viewer sees it: the frame shared by viewers of its kind written
+        straight to the transport where the server allows it (core/wire.py), else through
+        ASGI. Raises ``Stalled`` for a client that has stopped reading."""
+        if self.wire is not None:
+            self.wire.write(event_frame(message, self.participant))
+            return
+        await self.send(text_data=event_text(message, self.participant))

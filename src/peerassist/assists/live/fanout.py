@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from peerassist.core.broadcast import assist_group
+from peerassist.core.wire import Stalled
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,12 @@ class BoardFanout:
         self, call: Callable[..., Awaitable[None]], *args: Any, socket: Socket | None = None
     ) -> None:
         try:
-            await asyncio.wait_for(call(*args), PUSH_WAIT)
-        except TimeoutError:
+            if getattr(socket, "wire", None) is not None:
+                # Written straight to the transport, never waiting (core/wire.py): no timer.
+                await call(*args)
+            else:
+                await asyncio.wait_for(call(*args), PUSH_WAIT)
+        except (TimeoutError, Stalled):
             if socket is not None:
                 log.info("Closing a socket on %s that stopped reading", self.group)
                 self.sockets.pop(id(socket), None)

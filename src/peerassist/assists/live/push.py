@@ -16,9 +16,11 @@ from typing import Any
 
 from peerassist.assists.live.selectors import note_for_viewer
 from peerassist.assists.models import Participant
+from peerassist.core.wire import text_frame
 
 PEOPLE_KEYS = ("author", "spoken_by", "captured_by")
 MEMO_KEY = "_texts"
+FRAMES_KEY = "_frames"
 
 
 def viewer_kind(event: dict[str, Any], viewer: Participant | None) -> Hashable:
@@ -71,6 +73,17 @@ def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
             separators=(",", ":"),
         )
     return text
+
+
+def event_frame(message: dict[str, Any], viewer: Participant | None) -> bytes:
+    """``event_text`` as the bytes of a WebSocket text frame, also built once per kind of
+    viewer (written straight to each socket's transport, core/wire.py)."""
+    frames: dict[Hashable, bytes] = message.setdefault(FRAMES_KEY, {})
+    kind = viewer_kind(message["event"], viewer)
+    frame = frames.get(kind)
+    if frame is None:
+        frame = frames[kind] = text_frame(event_text(message, viewer))
+    return frame
 
 
 class VersionOrder:

@@ -1,0 +1,119 @@
+"""Notes written over a board's sockets, committed together: one transaction per batch.
+
+Written one at a time, every ``note.add`` took its own trip to the one database thread,
+its own commit, and then held that thread until the loop had taken its broadcast
+(``async_to_sync``). At 100 notes a second the loop was busy writing pushes, so each of those
+hand-overs waited on it, and the thread fell seconds behind (docs/deployment.md).
+
+Here the notes of a board that arrive while a batch is being written wait for the next
+one; a batch is one trip to the database thread and one transaction. Each note is still
+``note_create`` in its own savepoint, run in the context (the audit's actor, channel and
+address) of the socket that sent it, so one note refused rolls back only itself. Events are
+taken from the commit (``collect_broadcasts``) and sent from the loop, after the commit and
+before the acks, the same order a single write had. When nothing is queued a note goes at
+once: the batch is simply whatever came in meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.db import InterfaceError, OperationalError, transaction
+
+from peerassist.core.broadcast import collect_broadcasts
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 64  # notes in one transaction: bounds how long the board's lock is held
+
+Write = Callable[[], dict[str, Any]]
+Refusal = Callable[[], dict[str, Any]]
+
+
+@dataclass
+class _Queued:
+    write: Write  # the socket's ``note_create`` call, answering with its frame
+    unavailable: Refusal  # its 503 frame, should the batch's commit fail
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
+    answer: asyncio.Future[dict[str, Any]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class BoardNoteWriter:
+    """The notes queued for one board in this process, and the task that writes them."""
+
+    def __init__(self, layer: Any, assist_id: int, loop: asyncio.AbstractEventLoop) -> None:
+        self.layer = layer
+        self.key = (id(loop), assist_id)
+        self.loop = loop
+        self.queued: list[_Queued] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def write(self, write: Write, unavailable: Refusal) -> dict[str, Any]:
+        """Queue one note and wait for its answer frame (``note.ack`` or ``note.refused``)."""
+        queued = _Queued(write, unavailable)
+        self.queued.append(queued)
+        if self.task is None or self.task.done():
+            self.task = self.loop.create_task(self._drain())
+        return await asyncio.shield(queued.answer)
+
+    async def _drain(self) -> None:
+        while self.queued:
+            batch, self.queued = self.queued[:BATCH_MAX], self.queued[BATCH_MAX:]
+            try:
+                answers, sent = await database_sync_to_async(_write_batch)(batch)
+            except Exception:
+                log.exception("A batch of %s notes failed", len(batch))
+                answers, sent = [each.unavailable() for each in batch], []
+            for group, message in sent:
+                try:
+                    await self.layer.group_send(group, message)
+                except Exception:
+                    # At most once (core/broadcast.py): clients see the gap and catch up.
+                    log.warning("Broadcast to %s failed; clients will resync", group, exc_info=True)
+            for each, answer in zip(batch, answers, strict=True):
+                if not each.answer.done():
+                    each.answer.set_result(answer)
+        # Nothing queued: forget the board until its next note (no await since the check).
+        if _WRITERS.get(self.key) is self:
+            del _WRITERS[self.key]
+
+
+def _write_batch(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+    """Every note of the batch in one transaction; answers in order, and what to broadcast."""
+    if len(batch) == 1:
+        # Alone, the note's own transaction is the batch: no savepoint needed.
+        with collect_broadcasts() as sent:
+            return [batch[0].context.run(batch[0].write)], sent
+    try:
+        with collect_broadcasts() as sent, transaction.atomic():
+            answers = [each.context.run(each.write) for each in batch]
+            connection = transaction.get_connection()
+            if connection.needs_rollback or connection.closed_in_transaction:
+                # A savepoint could not be rolled back (the database went away mid-batch):
+                # the whole batch is rolled back, so no note of it may be acknowledged.
+                raise OperationalError("the batch's transaction was lost")
+    except (OperationalError, InterfaceError):
+        # The commit itself failed: nothing of the batch was saved or broadcast.
+        return [each.unavailable() for each in batch], []
+    return answers, sent
+
+
+_WRITERS: dict[tuple[int, int], BoardNoteWriter] = {}
+
+
+def board_note_writer(layer: Any, assist_id: int) -> BoardNoteWriter:
+    """This process's note writer for the board (made on first use, per event loop)."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), assist_id)
+    found = _WRITERS.get(key)
+    if found is None or found.loop is not loop or found.layer is not layer:
+        found = _WRITERS[key] = BoardNoteWriter(layer, assist_id, loop)
+    return found
