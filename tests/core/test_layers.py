@@ -62,3 +62,20 @@ def test_redis_layer_keeps_a_bounded_number_of_decoded_messages(kept: int) -> No
     assert [d["n"] for d in decoded] == list(range(kept))
     assert layer.deserialize(blobs[-1]) is decoded[-1]
     assert len(layer._decoded) <= 256
+
+
+async def test_local_layer_gives_a_boards_fan_out_channel_its_configured_room() -> None:
+    """A batch of notes is many events at once on a board's one fan-out channel: it holds
+    what it is configured with (settings.py), while any other channel still refuses its
+    101st message."""
+    from channels.exceptions import ChannelFull
+
+    layer = LocalChannelLayer(channel_capacity={"board.*": 10_000})
+    board, other = await layer.new_channel("board."), await layer.new_channel()
+    for n in range(1_000):
+        await layer.send(board, {"type": "assist.event", "n": n})
+    for n in range(100):
+        await layer.send(other, {"type": "x", "n": n})
+    with pytest.raises(ChannelFull):
+        await layer.send(other, {"type": "x", "n": 100})
+    assert (await layer.receive(board))["n"] == 0
