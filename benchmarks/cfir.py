@@ -416,7 +416,9 @@ def run(quick: bool = False) -> dict[str, Any]:
         f" ({best['domain_top1']}), p95 ≤ {AIMS['p95_ms']:.0f} ms"
         f" (first ask {model_timing.get('p95_ms')}, text already encoded"
         f" {model_timing.get('cached_p95_ms')}), ARI ≥ {AIMS['ari']}"
-        f" (held-out boards {themes[0]['ari_theme_sets']};"
+        f" (held-out boards {themes[0]['ari_theme_sets']}; placed into the facilitators' themes"
+        f" with their titles and one note each given"
+        f" {themes[0]['ari_placed']['ari_one_note_placed']['heldout']};"
         f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})."
     )
     return {
