@@ -9,7 +9,14 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from peerassist.semantic import embeddings
-from peerassist.semantic.clustering import board_duplicate_pairs, phrase_of, suggest_groups
+from peerassist.semantic.clustering import (
+    PLACE_SCORE,
+    assign_to_themes,
+    board_duplicate_pairs,
+    phrase_of,
+    suggest_groups,
+    suggest_with_themes,
+)
 
 # Three plainly different topics, four notes each, worded differently within a topic.
 LABELLED = [
@@ -206,3 +213,60 @@ def test_sentence_model_groups_a_labelled_board_by_issue_within_the_size_rule() 
         for note_id in group.note_ids:
             predicted[note_id] = index
     assert adjusted_rand_score(list(board.labels), predicted) >= 0.15
+
+
+def test_sentence_model_places_notes_into_the_facilitators_themes() -> None:
+    """Given the team's own theme titles (one holding a note already), each note finds its topic."""
+    if embeddings.embedding_backend_name() != "sentence-model":
+        pytest.skip("the sentence model package is not installed here")
+    themes = [
+        ("Somewhere private to meet", []),
+        ("Skills and learning", [LABELLED[4][1]]),
+        ("Paying for it after the pilot", []),
+    ]
+    keys = ["rooms", "training", "money"]
+    notes = [(i, text) for i, (_, text) in enumerate(LABELLED) if i != 4]
+    placements = assign_to_themes(notes, themes)
+    assert [p.note_id for p in placements] == [i for i, _ in notes]
+    placed = {p.note_id: keys[p.theme] for p in placements}
+    wrong = {i: placed[i] for i, _ in notes if placed[i] != LABELLED[i][0]}
+    assert len(wrong) <= 1, wrong
+    assert all(-1.0 <= p.score <= 1.0 for p in placements)
+
+
+def test_tfidf_fallback_places_notes_by_shared_words(tfidf: None) -> None:
+    themes = [("Protected time for nurses", []), ("Funding from commissioners", ["budget cut"])]
+    notes = [(7, "nurses never get their protected time"), (8, "commissioners stopped funding")]
+    assert [(p.note_id, p.theme) for p in assign_to_themes(notes, themes)] == [(7, 0), (8, 1)]
+
+
+def test_placing_needs_notes_and_themes(tfidf: None) -> None:
+    assert assign_to_themes([], [("A theme", [])]) == []
+    assert assign_to_themes([(1, "a note")], []) == []
+
+
+def test_notes_that_fit_a_started_theme_are_placed_and_the_rest_grouped() -> None:
+    """One theme started (rooms): its notes go there, the other topics are grouped as before."""
+    if embeddings.embedding_backend_name() != "sentence-model":
+        pytest.skip("the sentence model package is not installed here")
+    notes = [(i, text) for i, (_, text) in enumerate(LABELLED) if i != 0]
+    placements, result = suggest_with_themes(
+        notes, [("Somewhere private to meet", [LABELLED[0][1]])]
+    )
+    placed = {p.note_id for p in placements}
+    assert {1, 2, 3} <= placed, placements
+    assert all(p.theme == 0 and p.score >= PLACE_SCORE for p in placements)
+    grouped = {note_id for group in result.groups for note_id in group.note_ids}
+    assert not grouped & placed
+    truth = [label for i, (label, _) in enumerate(LABELLED) if i not in placed and i != 0]
+    positions = [i for i, _ in notes if i not in placed]
+    labels = {note_id: n for n, g in enumerate(result.groups) for note_id in g.note_ids}
+    score = adjusted_rand_score(truth, [labels.get(i, 100 + i) for i in positions])
+    assert score >= 0.5, (score, placements, [g.note_ids for g in result.groups])
+
+
+def test_with_no_theme_started_the_notes_are_only_grouped(tfidf: None) -> None:
+    notes = [(1, "protected time for nurses"), (2, "nurses need protected time")]
+    placements, result = suggest_with_themes(notes, [])
+    assert placements == []
+    assert [sorted(g.note_ids) for g in result.groups] == [[1, 2]]

@@ -54,7 +54,9 @@ class ThemeSet:
     """One labelled board: notes with the facilitator's theme for each, and duplicate pairs."""
 
     name: str
-    split: str  # "tune" (grouping rules chosen on these) or "heldout" (only measured)
+    # "train" (the theme metric learns from these), "tune" (grouping rules chosen on these)
+    # or "heldout" (only measured)
+    split: str
     texts: tuple[str, ...]
     labels: tuple[str, ...]
     titles: dict[str, str]
