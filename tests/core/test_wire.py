@@ -90,10 +90,13 @@ async def test_one_frame_is_written_to_many_sockets_alike() -> None:
     async def handler(wire: DirectWire | None, send: Callable[..., Awaitable[Any]]) -> None:
         assert wire is not None and wire.write(frame)
 
-    async with server(handler) as url:
-        async with connect(url, max_size=None) as a, connect(url, max_size=None) as b:
-            assert await asyncio.wait_for(a.recv(), 5) == "x" * 70_000
-            assert await asyncio.wait_for(b.recv(), 5) == "x" * 70_000
+    async with (
+        server(handler) as url,
+        connect(url, max_size=None) as a,
+        connect(url, max_size=None) as b,
+    ):
+        assert await asyncio.wait_for(a.recv(), 5) == "x" * 70_000
+        assert await asyncio.wait_for(b.recv(), 5) == "x" * 70_000
 
 
 async def test_nothing_is_written_once_the_socket_is_closing() -> None:
@@ -136,3 +139,17 @@ async def test_no_wire_is_found_under_a_send_that_is_not_uvicorns() -> None:
         return None
 
     assert DirectWire.of(send) is None
+
+
+async def test_frames_sent_soon_in_one_turn_arrive_in_order_and_none_after_closing() -> None:
+    async def handler(wire: DirectWire | None, send: Callable[..., Awaitable[Any]]) -> None:
+        assert wire is not None
+        for n in range(5):
+            wire.send_soon(text_frame(f"event {n}"))
+        await asyncio.sleep(0)  # the turn ends: all five go out together
+        wire.send_soon(text_frame("queued, then the socket closes"))
+        await send({"type": "websocket.close", "code": 1000})
+
+    async with server(handler) as url, connect(url) as client:
+        got = [message async for message in client]
+    assert got == [f"event {n}" for n in range(5)]

@@ -7,6 +7,8 @@ library and writes it: about 40 µs a socket in the profile, so at 100 notes a s
 board of 100, most of a core. A server's frames are never masked, so the bytes of a text
 frame are the same for every socket: here they are built once, and each socket's transport
 is written directly, which is what the ``websockets`` library's own ``broadcast`` does.
+The frames one socket is given in one turn of the event loop (a batch of notes is many
+events at once) go out in one write.
 
 This reaches under ASGI into uvicorn's sans-I/O WebSocket protocol (``--ws
 websockets-sansio``, what ``peerassist serve`` runs). Where that protocol is not found (the
@@ -46,6 +48,7 @@ class DirectWire:
 
     def __init__(self, protocol: Any) -> None:
         self.protocol = protocol
+        self.queued: list[bytes] = []
 
     @classmethod
     def of(cls, send: Callable[..., Any]) -> DirectWire | None:
@@ -71,11 +74,28 @@ class DirectWire:
     def write(self, frame: bytes) -> bool:
         """Write the frame; ``False`` if the socket is closing (nothing is written).
         Raises ``Stalled`` when the client has stopped reading."""
+        if self.protocol.transport.get_write_buffer_size() > STALLED_BYTES:
+            raise Stalled()
+        return self._put(frame)
+
+    def _put(self, data: bytes) -> bool:
         protocol = self.protocol
         transport = protocol.transport
         if protocol.close_sent or protocol.conn.state is not State.OPEN or transport.is_closing():
-            return False
-        if transport.get_write_buffer_size() > STALLED_BYTES:
-            raise Stalled()
-        transport.write(frame)
+            return False  # closing: what was queued is dropped, as ASGI would refuse it
+        transport.write(data)
         return True
+
+    def send_soon(self, frame: bytes) -> None:
+        """Queue the frame; every frame queued in this turn of the event loop goes out in one
+        write at its end, in order. A batch of notes is many events in one turn: one system
+        call per socket instead of one per event. Raises ``Stalled`` as ``write`` does."""
+        if self.protocol.transport.get_write_buffer_size() > STALLED_BYTES:
+            raise Stalled()
+        if not self.queued:
+            self.protocol.loop.call_soon(self._flush)
+        self.queued.append(frame)
+
+    def _flush(self) -> None:
+        frames, self.queued = self.queued, []
+        self._put(b"".join(frames))

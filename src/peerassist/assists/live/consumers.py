@@ -375,6 +375,6 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         straight to the transport where the server allows it (core/wire.py), else through
         ASGI. Raises ``Stalled`` for a client that has stopped reading."""
         if self.wire is not None:
-            self.wire.write(event_frame(message, self.participant))
+            self.wire.send_soon(event_frame(message, self.participant))
             return
         await self.send(text_data=event_text(message, self.participant))
