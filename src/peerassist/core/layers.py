@@ -38,7 +38,8 @@ class LocalChannelLayer(InMemoryChannelLayer):
         super().__init__(*args, **kwargs)
         # Channels' in-memory layer keeps ``channel_capacity`` as given, and its look-up
         # then fails on the dict; channels_redis compiles the globs, so do the same here.
-        self.channel_capacity = self.compile_capacities(self.channel_capacity)
+        given: dict[str, int] = kwargs.get("channel_capacity") or {}
+        self.channel_capacity = self.compile_capacities(given)
 
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         assert isinstance(message, dict), "message is not a dict"

@@ -66,9 +66,10 @@ class DirectWire:
                 if getattr(owner.conn, "extensions", None):
                     return None  # frames would need the extension's encoding
                 return cls(owner)
-            send = getattr(owner, "real_send", None)
-            if send is None:
+            inner = getattr(owner, "real_send", None)
+            if inner is None:
                 return None
+            send = inner
         return None
 
     def write(self, frame: bytes) -> bool:
