@@ -78,3 +78,29 @@ async def test_a_burst_of_presence_changes_reaches_a_socket_coalesced_newest_las
     assert got == sorted(got)
     await host.disconnect()
     await database_sync_to_async(connections.close_all)()
+
+
+async def test_a_batch_of_events_in_one_message_reaches_every_socket_in_order(
+    live: Live,
+) -> None:
+    """A batch of notes is published as one message (note_writer.py); each socket still
+    gets each event, in order, shaped for its viewer, on either layer."""
+    from peerassist.assists.live.fanout import BATCH
+
+    await database_sync_to_async(live.set)(phase=Phase.ASK)
+    comms = [await open_as(live, who) for who in ("host_lead", "visitor")]
+    for comm in comms:
+        await receive_until(comm, "hello")
+    events = [
+        {"type": "assist.event", "event": {"type": "phase.changed", "version": v, "phase": "ask"}}
+        for v in (1, 2, 3)
+    ]
+    await get_channel_layer().group_send(
+        assist_group(live.assist.pk), {"type": BATCH, "messages": events}
+    )
+    for comm in comms:
+        got = [(await receive_until(comm, "phase.changed"))["version"] for _ in events]
+        assert got == [1, 2, 3]
+    for comm in comms:
+        await comm.disconnect()
+    await database_sync_to_async(connections.close_all)()

@@ -33,6 +33,7 @@ JOIN_WAIT = 10.0  # seconds a socket waits for its board's subscription
 # client reconnects and catches up over HTTP.
 PUSH_WAIT = 5.0
 GIVE_UP = "fanout.give_up"
+BATCH = "assist.events"  # several events in one message, in order (note_writer.py)
 
 
 class Socket(Protocol):
@@ -131,6 +132,10 @@ class BoardFanout:
             socket = self.sockets.get(message.get("socket", 0))
             if socket is not None:
                 await self._each(socket.give_up_held, socket=socket)
+            return
+        if kind == BATCH:
+            for each in message.get("messages", ()):
+                await self._handle(each)
             return
         if kind != "assist.event":
             return

@@ -26,6 +26,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.db import InterfaceError, OperationalError, transaction
 
+from peerassist.assists.live.fanout import BATCH
 from peerassist.core.broadcast import collect_broadcasts
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class BoardNoteWriter:
             except Exception:
                 log.exception("A batch of %s notes failed", len(batch))
                 answers, sent = [each.unavailable() for each in batch], []
-            for group, message in sent:
+            for group, message in _one_message_per_group(sent):
                 try:
                     await self.layer.group_send(group, message)
                 except Exception:
@@ -84,6 +85,19 @@ class BoardNoteWriter:
         # Nothing queued: forget the board until its next note (no await since the check).
         if _WRITERS.get(self.key) is self:
             del _WRITERS[self.key]
+
+
+def _one_message_per_group(sent: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A batch's events, one channel-layer message per group (``fanout.BATCH``): one
+    publish and one decode per process on Redis, and the events stay in version order
+    across processes, which separate publishes from two writers could interleave."""
+    by_group: dict[str, list[Any]] = {}
+    for group, message in sent:
+        by_group.setdefault(group, []).append(message)
+    return [
+        (group, messages[0] if len(messages) == 1 else {"type": BATCH, "messages": messages})
+        for group, messages in by_group.items()
+    ]
 
 
 def _write_batch(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
