@@ -279,7 +279,7 @@ def test_host_adds_suggested_notes_to_a_theme_on_the_page(an: Analysis, tfidf: N
     assert "Add to theme" in page
     response = host.post(
         _page(an, f"suggestions/{add.pk}/"),
-        {"decision": "accept", "note_ids": add.note_ids},
+        {"decision": "accept", "choosing": "1", "suggested_notes": add.note_ids},
         follow=True,
     )
     page = response.content.decode()
@@ -291,11 +291,36 @@ def test_host_adds_suggested_notes_to_a_theme_on_the_page(an: Analysis, tfidf: N
     # A double click: the same answer, nothing more moves.
     again = host.post(
         _page(an, f"suggestions/{add.pk}/"),
-        {"decision": "accept", "note_ids": add.note_ids},
+        {"decision": "accept", "choosing": "1", "suggested_notes": add.note_ids},
         follow=True,
     )
     assert "Already accepted" in again.content.decode()
     assert theme.placements.count() == 1 + count
+
+
+def test_unticked_notes_stay_ungrouped_and_none_ticked_is_refused(
+    an: Analysis, tfidf: None
+) -> None:
+    theme, time, _ = _started(an)
+    add = _add(_run(an))
+    host = Client()
+    host.force_login(an.host)
+    url = _page(an, f"suggestions/{add.pk}/")
+    page = host.get(_page(an)).content.decode()
+    assert f'id="suggestion-{add.pk}-note-{time[0].pk}" name="suggested_notes"' in page
+    nothing = host.post(url, {"decision": "accept", "choosing": "1"})
+    assert nothing.status_code == 400
+    assert "Tick at least one note to add" in nothing.content.decode()
+    assert theme.placements.count() == 1
+    done = host.post(
+        url, {"decision": "accept", "choosing": "1", "suggested_notes": [time[0].pk]}, follow=True
+    )
+    assert "1 note added to “Protected time for nurses”" in done.content.decode()
+    assert set(theme.placements.values_list("note_id", flat=True)) == {
+        an.notes[0].pk,
+        time[0].pk,
+    }
+    assert not NotePlacement.objects.filter(note=time[1]).exists()
 
 
 def test_page_explains_a_conflict_with_a_409(an: Analysis, tfidf: None) -> None:
@@ -308,7 +333,8 @@ def test_page_explains_a_conflict_with_a_409(an: Analysis, tfidf: None) -> None:
     assert "This theme was deleted after the suggestion was made" in page
     assert "Add to theme" not in page
     response = host.post(
-        _page(an, f"suggestions/{add.pk}/"), {"decision": "accept", "note_ids": add.note_ids}
+        _page(an, f"suggestions/{add.pk}/"),
+        {"decision": "accept", "choosing": "1", "suggested_notes": add.note_ids},
     )
     assert response.status_code == 409
     assert "There is a problem" in response.content.decode()

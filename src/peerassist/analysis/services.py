@@ -471,10 +471,11 @@ def suggestion_accept(
     replaces the suggested one). An **add** suggestion places its notes into the started
     theme through ``notes_place``, the service manual placement uses (version, ``note.placed``
     event, the same rights); ``title`` is ignored. ``note_ids``, when given, are the notes the
-    person saw (the page sends them): if any of them has since been placed elsewhere or
-    deleted, nothing moves and a Conflict says which, so nobody's placement is undone; the
-    suggestion stays pending and lists the notes still ungrouped. Without ``note_ids`` the
-    notes still ungrouped are taken.
+    person saw and chose (the page sends them; for "add to" the ones left ticked, the others
+    stay ungrouped): if any of them has since been placed elsewhere or deleted, nothing moves
+    and a Conflict says which, so nobody's placement is undone; the suggestion stays pending
+    and lists the notes still ungrouped. Without ``note_ids`` the notes still ungrouped are
+    taken.
 
     Accepting an accepted suggestion again (a retried request, a double click) answers with
     the same theme and changes nothing. An "add" suggestion whose theme was deleted is a
@@ -497,6 +498,8 @@ def suggestion_accept(
         )
     suggested = [int(i) for i in suggestion.note_ids]
     wanted = suggested if note_ids is None else _ids(list(note_ids), what="notes")
+    if not wanted:
+        raise Invalid("Tick at least one note to add, or dismiss the suggestion.", code="no_notes")
     if not set(wanted) <= set(suggested):
         raise Invalid("Choose only notes of this suggestion.", code="not_in_suggestion")
     free = set(

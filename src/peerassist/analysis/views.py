@@ -280,8 +280,10 @@ def suggestion_decide(request: HttpRequest, assist_id: int, suggestion_id: int) 
             raise NotFound("No such suggestion.")
         if request.POST.get("decision") == "accept":
             retried = suggestion.status == ThemeSuggestion.Status.ACCEPTED
-            # The notes the person saw: if one was moved since, nothing moves (409).
-            shown = _ids(request, "note_ids") if "note_ids" in request.POST else None
+            # The notes the person saw (and, for "add to", left ticked): if one was moved
+            # since, nothing moves (409).
+            chosen = request.POST.get("choosing") == "1"
+            shown = _ids(request, "suggested_notes") if chosen else None
             theme = services.suggestion_accept(
                 access=access,
                 suggestion=suggestion,
