@@ -1,4 +1,4 @@
-""""Suggest themes" on a board whose team has started themes: "add to this theme" suggestions
+""" "Suggest themes" on a board whose team has started themes: "add to this theme" suggestions
 beside new groups, accepted through the placement service, and their unhappy paths.
 
 Most tests use the TF-IDF fallback (shared words decide, and it loads in no time); one runs
@@ -126,7 +126,7 @@ def test_accepting_adds_the_notes_through_the_placement_service(
 ) -> None:
     """The notes join the started theme at its end: a version, one note.placed event, the
     acting participant as the placer; the suggestion is accepted. A retry changes nothing."""
-    theme, time, _ = _started(an)
+    theme, _, _ = _started(an)
     add = _add(_run(an))
     events.clear()
     before = PeerAssist.objects.get(pk=an.assist.pk).version
@@ -176,7 +176,7 @@ def test_a_dismissed_suggestion_cannot_be_accepted_and_dismissing_again_is_harml
 def test_theme_deleted_before_accepting_is_a_conflict_and_nothing_is_lost(
     an: Analysis, tfidf: None
 ) -> None:
-    theme, time, _ = _started(an)
+    theme, _, _ = _started(an)
     add = _add(_run(an))
     services.theme_delete(access=_access(an), theme=theme)
     add.refresh_from_db()
@@ -219,7 +219,7 @@ def test_a_note_placed_by_someone_else_since_is_a_conflict_and_nothing_moves(
 def test_when_every_note_was_taken_an_add_without_note_ids_is_a_conflict(
     an: Analysis, tfidf: None
 ) -> None:
-    _, time, _ = _started(an)
+    _started(an)
     add = _add(_run(an))
     other = services.theme_create(access=_access(an), title="Elsewhere", note_ids=add.note_ids)
     with pytest.raises(Conflict, match="Elsewhere"):
@@ -231,9 +231,7 @@ def test_only_notes_of_the_suggestion_may_be_accepted(an: Analysis, tfidf: None)
     _, _, training = _started(an)
     add = _add(_run(an))
     with pytest.raises(Invalid, match="only notes of this suggestion"):
-        services.suggestion_accept(
-            access=_access(an), suggestion=add, note_ids=[training[0].pk]
-        )
+        services.suggestion_accept(access=_access(an), suggestion=add, note_ids=[training[0].pk])
     assert NotePlacement.objects.count() == 1
 
 
@@ -267,7 +265,7 @@ def test_sentence_model_suggests_adding_notes_to_a_started_theme(an: Analysis) -
 
 
 def test_host_adds_suggested_notes_to_a_theme_on_the_page(an: Analysis, tfidf: None) -> None:
-    theme, time, _ = _started(an)
+    theme, _, _ = _started(an)
     host = Client()
     host.force_login(an.host)
     response = host.post(_page(an, "suggestions/"), follow=True)
@@ -283,7 +281,7 @@ def test_host_adds_suggested_notes_to_a_theme_on_the_page(an: Analysis, tfidf: N
         follow=True,
     )
     page = response.content.decode()
-    assert f"added to “Protected time for nurses”" in page
+    assert "added to “Protected time for nurses”" in page
     assert set(theme.placements.values_list("note_id", flat=True)) == {
         an.notes[0].pk,
         *add.note_ids,
@@ -324,7 +322,7 @@ def test_unticked_notes_stay_ungrouped_and_none_ticked_is_refused(
 
 
 def test_page_explains_a_conflict_with_a_409(an: Analysis, tfidf: None) -> None:
-    theme, time, _ = _started(an)
+    theme, _, _ = _started(an)
     add = _add(_run(an))
     services.theme_delete(access=_access(an), theme=theme)
     host = Client()
@@ -371,7 +369,7 @@ def test_visitors_and_other_organisations_cannot_decide_on_the_page(
 def test_api_lists_add_suggestions_and_accepts_one(
     api: ApiClient, an: Analysis, tfidf: None
 ) -> None:
-    theme, time, _ = _started(an)
+    theme, _, _ = _started(an)
     api.login(an.host)
     ran = api.post(an.path("/suggestions"), {})
     assert ran.status_code == 201, ran.content
@@ -397,9 +395,7 @@ def test_api_lists_add_suggestions_and_accepts_one(
 def test_api_conflicts_say_what_happened(api: ApiClient, an: Analysis, tfidf: None) -> None:
     theme, time, _ = _started(an)
     add = _add(_run(an))
-    services.theme_create(
-        access=_access(an, an.host_member), title="Phones", note_ids=[time[0].pk]
-    )
+    services.theme_create(access=_access(an, an.host_member), title="Phones", note_ids=[time[0].pk])
     api.login(an.host)
     url = an.path(f"/suggestions/{add.pk}/accept")
     taken = api.post(url, {"note_ids": add.note_ids})
