@@ -10,6 +10,7 @@ from peerassist.analysis.models import (
     AnalysisSettings,
     CfirConstruct,
     Determinant,
+    NotePlacement,
     Theme,
     ThemeSuggestion,
     Vote,
@@ -25,6 +26,15 @@ def _routes(an: Analysis) -> list[tuple[str, str, dict]]:
     other = Theme.objects.create(assist=an.assist, title="Other", order=1)
     suggestion = ThemeSuggestion.objects.create(
         assist=an.assist, title="S", note_ids=[an.notes[0].pk], backend="tfidf"
+    )
+    # Notes to add to a theme the team started (ADR 0019): accepted through the same route.
+    add = ThemeSuggestion.objects.create(
+        assist=an.assist,
+        kind=ThemeSuggestion.Kind.ADD,
+        theme=theme,
+        title=theme.title,
+        note_ids=[an.notes[2].pk],
+        backend="tfidf",
     )
     determinant = Determinant.objects.create(
         project=an.assist.project, assist=an.assist, note=an.notes[0], valence="+1"
@@ -45,6 +55,8 @@ def _routes(an: Analysis) -> list[tuple[str, str, dict]]:
         ("post", "/suggestions", {}),
         ("post", f"/suggestions/{suggestion.pk}/accept", {}),
         ("post", f"/suggestions/{suggestion.pk}/dismiss", {}),
+        ("post", f"/suggestions/{add.pk}/accept", {"note_ids": [an.notes[2].pk]}),
+        ("post", f"/suggestions/{add.pk}/dismiss", {}),
         ("put", "/voting", {"budget": 5, "max_per_theme": 2}),
         ("post", "/voting/open", {}),
         ("post", "/voting/close", {}),
@@ -64,7 +76,8 @@ def _routes(an: Analysis) -> list[tuple[str, str, dict]]:
 def _snapshot() -> tuple:
     return (
         list(Theme.objects.values_list("pk", "title", "order")),
-        list(ThemeSuggestion.objects.values_list("pk", "status")),
+        list(ThemeSuggestion.objects.values_list("pk", "status", "theme")),
+        list(NotePlacement.objects.values_list("note", "theme")),
         Determinant.objects.count(),
         list(Action.objects.values_list("pk", "status")),
         Vote.objects.count(),

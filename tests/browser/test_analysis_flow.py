@@ -1,5 +1,6 @@
-"""The host team's analysis in Chromium: keyboard grouping, a suggested theme, dot voting,
-coding a barrier, an action; a visitor's view stays read-only; axe on every page."""
+"""The host team's analysis in Chromium: keyboard grouping, notes suggested for a started theme
+and a suggested new theme, dot voting, coding a barrier, an action; a visitor's view stays
+read-only; axe on every page."""
 
 from __future__ import annotations
 
@@ -59,12 +60,39 @@ def test_host_groups_votes_codes_and_acts(new_page: Callable[..., Any], assist_i
     theme = host.locator(".pa-an-theme", has_text="Protecting nurses' time")
     expect(theme.locator(".pa-an-note", has_text=text)).to_have_count(1)
 
-    # Suggested themes: one press, then accept the first suggestion.
+    # Suggested themes: one press. The board has themes started, so the notes that fit them
+    # come first as "Add … to ‹theme›"; accept one, then a new group.
     host.get_by_role("button", name="Suggest themes").click(timeout=SLOW)
     expect(host.locator(".pa-message")).to_be_visible(timeout=SLOW)
-    suggestion = host.locator(".pa-an-suggestion").first
-    expect(suggestion).to_be_visible()
+    expect(host.locator(".pa-message")).to_contain_text("to add notes to your themes")
+    add = host.locator(".pa-an-suggestion--add").first
+    expect(add).to_be_visible()
     assert_accessible(host, "with suggestions")
+    add.scroll_into_view_if_needed()
+    host.locator("#suggestions").screenshot(path="/tmp/shots/analysis-add-to-theme.png")
+    heading = add.locator("h3").inner_text()
+    target = heading.split("“", 1)[1].rstrip("”")
+    offered = [t.strip() for t in add.locator(".nhsuk-checkboxes__label").all_inner_texts()]
+    assert offered and heading.startswith(f"Add {len(offered)} note")
+    # Every note comes ticked; untick the last when there are several: it stays ungrouped.
+    added, left = (offered[:-1], offered[-1:]) if len(offered) > 1 else (offered, [])
+    for note_text in left:
+        add.get_by_label(note_text, exact=True).uncheck()
+    add.get_by_role("button", name=f"Add to theme “{target}”").click()
+    count = len(added)
+    expect(host.locator(".pa-message")).to_contain_text(
+        f"{count} note{'s' if count != 1 else ''} added to “{target}”"
+    )
+    theme_card = host.locator(".pa-an-theme", has_text=target).first
+    for note_text in added:
+        expect(theme_card.locator(".pa-an-note", has_text=note_text)).to_have_count(1)
+        expect(host.locator("#ungrouped .pa-an-note", has_text=note_text)).to_have_count(0)
+    for note_text in left:
+        expect(host.locator("#ungrouped .pa-an-note", has_text=note_text)).to_have_count(1)
+    assert_accessible(host, "after adding to a theme")
+
+    suggestion = host.locator(".pa-an-suggestion:not(.pa-an-suggestion--add)").first
+    expect(suggestion).to_be_visible()
     title = suggestion.locator("input[name=title]").input_value()
     suggestion.get_by_role("button", name="Accept").click()
     expect(host.locator(".pa-message")).to_contain_text("made from the suggestion")

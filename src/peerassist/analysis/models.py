@@ -90,16 +90,32 @@ class NotePlacement(models.Model):
 
 
 class ThemeSuggestion(models.Model):
-    """One group proposed by the clustering; waits for the host team to accept or dismiss it."""
+    """One proposal from "Suggest themes"; waits for the host team to accept or dismiss it.
+
+    Two kinds: a **new** group of ungrouped notes (accepting makes a theme of them), or
+    notes to **add** to a theme the team has already started (accepting places them into
+    that theme, ADR 0019). ``theme`` is the started theme for an "add" suggestion, and the
+    theme made from a "new" one once it is accepted (so a retried accept answers with it).
+    An "add" suggestion whose theme was deleted keeps its kind and title, with ``theme`` null.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a decision"
         ACCEPTED = "accepted", "Accepted"
         DISMISSED = "dismissed", "Dismissed"
 
+    class Kind(models.TextChoices):
+        NEW = "new", "A new theme"
+        ADD = "add", "Add to a theme"
+
     assist = models.ForeignKey(
         "assists.PeerAssist", on_delete=models.CASCADE, related_name="theme_suggestions"
     )
+    kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.NEW)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    # The proposed title; for an "add" suggestion, the theme's title when it was suggested.
     title = models.CharField(max_length=200)
     note_ids = models.JSONField(default=list)
     # Pairs of note ids whose texts say nearly the same thing.

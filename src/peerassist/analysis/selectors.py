@@ -36,6 +36,22 @@ class SuggestionView:
     notes: list[Note]
     duplicates: list[tuple[Note, Note]]
 
+    @property
+    def is_add(self) -> bool:
+        """Notes to add to a theme the team started (rather than a new theme)."""
+        return self.suggestion.kind == ThemeSuggestion.Kind.ADD
+
+    @property
+    def theme_gone(self) -> bool:
+        """An "add" suggestion whose theme was deleted since: it can only be dismissed."""
+        return self.is_add and self.suggestion.theme_id is None
+
+    @property
+    def theme_title(self) -> str:
+        """The started theme's title as it is now (renamed since, or deleted)."""
+        theme = self.suggestion.theme
+        return theme.title if self.is_add and theme is not None else self.suggestion.title
+
 
 @dataclass
 class VotingView:
@@ -137,7 +153,7 @@ def analysis_state(access: AnalysisAccess) -> AnalysisState:
     suggestions = []
     for suggestion in ThemeSuggestion.objects.filter(
         assist=assist, status=ThemeSuggestion.Status.PENDING
-    ):
+    ).select_related("theme"):
         members = [
             by_id[i]
             for i in suggestion.note_ids

@@ -342,15 +342,33 @@ def notes_place(
 # --- suggested themes -------------------------------------------------------------------------
 
 
-def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
-    """Cluster the ungrouped notes by meaning and store the proposals, replacing pending ones.
+def _started_themes(assist: PeerAssist) -> list[tuple[Theme, list[str]]]:
+    """The board's themes in order, each with the texts of the notes on the board in it."""
+    themes = list(Theme.objects.filter(assist=assist))
+    texts: dict[int, list[str]] = {theme.pk: [] for theme in themes}
+    for theme_id, text in (
+        NotePlacement.objects.filter(
+            theme__assist=assist, note__deleted_at__isnull=True, note__hidden=False
+        )
+        .order_by("theme_id", "order", "id")
+        .values_list("theme_id", "note__text")
+    ):
+        texts[theme_id].append(text)
+    return [(theme, texts[theme.pk]) for theme in themes]
 
-    Nothing moves: each proposal waits for ``suggestion_accept`` or ``suggestion_dismiss``.
-    This is the one request path that loads the sentence model. The clustering runs outside
-    any transaction (on SQLite a transaction holds the write lock for its whole length);
-    only storing the result is atomic.
+
+def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
+    """Propose where the ungrouped notes go and store the proposals, replacing pending ones.
+
+    When the board already has themes, the notes that clearly fit one of them (its title and
+    the notes already in it, ``semantic.clustering.suggest_with_themes``, ADR 0019) are
+    proposed as "add to this theme", one suggestion a theme; the rest are grouped into new
+    themes as before. Nothing moves: each proposal waits for ``suggestion_accept`` or
+    ``suggestion_dismiss``. This is the one request path that loads the sentence model. The
+    grouping runs outside any transaction (on SQLite a transaction holds the write lock for
+    its whole length); only storing the result is atomic.
     """
-    from peerassist.semantic.clustering import suggest_groups
+    from peerassist.semantic.clustering import suggest_with_themes
 
     ensure_can_edit(access)
     assist = access.assist
@@ -359,9 +377,13 @@ def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
             assist=assist, deleted_at__isnull=True, hidden=False, placement__isnull=True
         ).values_list("pk", "text")
     )
-    if len(notes) < 2:
+    started = _started_themes(assist)
+    # One ungrouped note can still go into a started theme; grouping needs two.
+    if len(notes) < (1 if started else 2):
         raise Invalid(
-            "There are fewer than two ungrouped notes: there is nothing left to suggest.",
+            "There are no ungrouped notes left to suggest a place for."
+            if started
+            else "There are fewer than two ungrouped notes: there is nothing left to suggest.",
             code="too_few_notes",
         )
     if len(notes) > SUGGEST_MAX_NOTES:
@@ -370,62 +392,173 @@ def suggestions_run(*, access: AnalysisAccess) -> list[ThemeSuggestion]:
             f"{SUGGEST_MAX_NOTES:,}. Group some by hand first.",
             code="too_many_notes",
         )
-    result = suggest_groups(notes)
+    placements, result = suggest_with_themes(
+        notes, [(theme.title, texts) for theme, texts in started]
+    )
+    additions: dict[int, list[tuple[float, int]]] = {}
+    for placement in placements:
+        additions.setdefault(placement.theme, []).append((placement.score, placement.note_id))
+    adds = [
+        (started[index][0], [note_id for _, note_id in sorted(found, key=lambda f: -f[0])])
+        for index, found in sorted(additions.items())
+    ]
     with transaction.atomic():
-        return _suggestions_store(assist, result)
+        return _suggestions_store(assist, adds, result)
 
 
-def _suggestions_store(assist: PeerAssist, result: Any) -> list[ThemeSuggestion]:
+def _suggestions_store(
+    assist: PeerAssist, adds: list[tuple[Theme, list[int]]], result: Any
+) -> list[ThemeSuggestion]:
+    """Replace the pending suggestions: "add to" ones first, in theme order, then new groups.
+
+    A started theme deleted while the grouping ran gets no suggestion (its notes stay
+    ungrouped for the next run).
+    """
     ThemeSuggestion.objects.filter(assist=assist, status=ThemeSuggestion.Status.PENDING).delete()
-    return [
+    alive = set(
+        Theme.objects.filter(pk__in=[theme.pk for theme, _ in adds]).values_list("pk", flat=True)
+    )
+    stored = [
+        ThemeSuggestion.objects.create(
+            assist=assist,
+            kind=ThemeSuggestion.Kind.ADD,
+            theme=theme,
+            title=theme.title[:200],
+            note_ids=note_ids,
+            backend=result.backend,
+            order=order,
+        )
+        for order, (theme, note_ids) in enumerate(
+            (theme, ids) for theme, ids in adds if theme.pk in alive
+        )
+    ]
+    return stored + [
         ThemeSuggestion.objects.create(
             assist=assist,
             title=group.title[:200],
             note_ids=group.note_ids,
             duplicates=[list(pair) for pair in group.duplicates],
             backend=result.backend,
-            order=order,
+            order=len(stored) + order,
         )
         for order, group in enumerate(result.groups)
     ]
 
 
-def _pending(access: AnalysisAccess, suggestion: ThemeSuggestion) -> ThemeSuggestion:
+def _decidable(access: AnalysisAccess, suggestion: ThemeSuggestion) -> ThemeSuggestion:
+    """The suggestion, locked, as it stands now (any status)."""
     suggestion = ThemeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.assist_id != access.assist.pk:
         raise NotFound("No such suggestion in this peer assist.")
-    if suggestion.status != ThemeSuggestion.Status.PENDING:
-        raise Conflict("Somebody has already decided on this suggestion.", code="decided")
     return suggestion
+
+
+def _decided() -> Conflict:
+    return Conflict("Somebody has already decided on this suggestion.", code="decided")
 
 
 @transaction.atomic
 def suggestion_accept(
-    *, access: AnalysisAccess, suggestion: ThemeSuggestion, title: object = None
+    *,
+    access: AnalysisAccess,
+    suggestion: ThemeSuggestion,
+    title: object = None,
+    note_ids: Sequence[int | str] | None = None,
 ) -> Theme:
-    """Make the suggestion a theme with its notes that are still ungrouped."""
+    """Accept a suggestion; returns the theme its notes are now in.
+
+    A **new** group becomes a theme with its notes that are still ungrouped (``title``
+    replaces the suggested one). An **add** suggestion places its notes into the started
+    theme through ``notes_place``, the service manual placement uses (version, ``note.placed``
+    event, the same rights); ``title`` is ignored. ``note_ids``, when given, are the notes the
+    person saw and chose (the page sends them; for "add to" the ones left ticked, the others
+    stay ungrouped): if any of them has since been placed elsewhere or deleted, nothing moves
+    and a Conflict says which, so nobody's placement is undone; the suggestion stays pending
+    and lists the notes still ungrouped. Without ``note_ids`` the notes still ungrouped are
+    taken.
+
+    Accepting an accepted suggestion again (a retried request, a double click) answers with
+    the same theme and changes nothing. An "add" suggestion whose theme was deleted is a
+    Conflict; its notes stay ungrouped.
+    """
     ensure_can_edit(access)
-    suggestion = _pending(access, suggestion)
-    still_free = list(
+    assist = _lock(access.assist)
+    suggestion = _decidable(access, suggestion)
+    if suggestion.status == ThemeSuggestion.Status.ACCEPTED and suggestion.theme is not None:
+        return suggestion.theme
+    if suggestion.status != ThemeSuggestion.Status.PENDING:
+        raise _decided()
+    is_add = suggestion.kind == ThemeSuggestion.Kind.ADD
+    if is_add and suggestion.theme is None:
+        raise Conflict(
+            f"The theme “{suggestion.title}” was deleted after this suggestion was made, so "
+            "nothing moved and its notes are still ungrouped. Dismiss the suggestion, or press "
+            "Suggest themes again.",
+            code="theme_deleted",
+        )
+    suggested = [int(i) for i in suggestion.note_ids]
+    wanted = suggested if note_ids is None else _ids(list(note_ids), what="notes")
+    if not wanted:
+        raise Invalid("Tick at least one note to add, or dismiss the suggestion.", code="no_notes")
+    if not set(wanted) <= set(suggested):
+        raise Invalid("Choose only notes of this suggestion.", code="not_in_suggestion")
+    free = set(
         Note.objects.filter(
-            assist=access.assist,
-            pk__in=suggestion.note_ids,
-            deleted_at__isnull=True,
-            placement__isnull=True,
+            assist=assist, pk__in=wanted, deleted_at__isnull=True, placement__isnull=True
         ).values_list("pk", flat=True)
     )
-    theme = theme_create(
-        access=access, title=suggestion.title if title in (None, "") else title, note_ids=still_free
-    )
+    taken = [i for i in wanted if i not in free]
+    if note_ids is not None and taken:
+        raise Conflict(_taken_message(assist, taken), code="notes_taken")
+    still_free = [i for i in wanted if i in free]
+    if is_add:
+        if not still_free:
+            raise Conflict(_taken_message(assist, taken), code="notes_taken")
+        theme = suggestion.theme
+        assert theme is not None
+        notes_place(access=access, note_ids=still_free, theme=theme)
+    else:
+        theme = theme_create(
+            access=access,
+            title=suggestion.title if title in (None, "") else title,
+            note_ids=still_free,
+        )
     suggestion.status = ThemeSuggestion.Status.ACCEPTED
-    suggestion.save(update_fields=["status"])
+    suggestion.theme = theme
+    suggestion.save(update_fields=["status", "theme"])
     return theme
+
+
+def _taken_message(assist: PeerAssist, note_ids: list[int]) -> str:
+    """Where the notes of a suggestion went since it was made, in words."""
+    rows = list(
+        Note.objects.filter(assist=assist, pk__in=note_ids).values_list(
+            "text", "deleted_at", "placement__theme__title"
+        )
+    )
+    parts = []
+    for text, deleted_at, theme_title in rows[:3]:
+        short = text if len(text) <= 60 else text[:59].rstrip() + "…"
+        where = "was deleted" if deleted_at is not None else f"is now in “{theme_title}”"
+        parts.append(f"“{short}” {where}")
+    more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+    return (
+        "Somebody else moved these notes after the suggestion was made: "
+        + "; ".join(parts)
+        + more
+        + ". Nothing moved; the suggestion now shows the notes still ungrouped."
+    )
 
 
 @transaction.atomic
 def suggestion_dismiss(*, access: AnalysisAccess, suggestion: ThemeSuggestion) -> None:
+    """Dismiss a pending suggestion; dismissing it again changes nothing."""
     ensure_can_edit(access)
-    suggestion = _pending(access, suggestion)
+    suggestion = _decidable(access, suggestion)
+    if suggestion.status == ThemeSuggestion.Status.DISMISSED:
+        return
+    if suggestion.status != ThemeSuggestion.Status.PENDING:
+        raise _decided()
     suggestion.status = ThemeSuggestion.Status.DISMISSED
     suggestion.save(update_fields=["status"])
 

@@ -256,8 +256,16 @@ def suggestions_run(request: HttpRequest, assist_id: int) -> HttpResponse:
         found = services.suggestions_run(access=access)
         if not found:
             return "No groups stood out among the ungrouped notes."
+        adds = sum(1 for s in found if s.kind == ThemeSuggestion.Kind.ADD)
+        parts = []
+        if adds:
+            parts.append(f"{adds} to add notes to your themes")
+        if len(found) - adds:
+            new = len(found) - adds
+            parts.append(f"{new} new theme{'s' if new != 1 else ''}")
         return (
-            f"{len(found)} suggested theme{'s' if len(found) != 1 else ''}: accept or dismiss each."
+            f"{len(found)} suggestion{'s' if len(found) != 1 else ''} "
+            f"({' and '.join(parts)}): accept or dismiss each."
         )
 
     return _post(request, assist_id, handle, "suggestions")
@@ -271,9 +279,22 @@ def suggestion_decide(request: HttpRequest, assist_id: int, suggestion_id: int) 
         if suggestion is None:
             raise NotFound("No such suggestion.")
         if request.POST.get("decision") == "accept":
+            retried = suggestion.status == ThemeSuggestion.Status.ACCEPTED
+            # The notes the person saw (and, for "add to", left ticked): if one was moved
+            # since, nothing moves (409).
+            chosen = request.POST.get("choosing") == "1"
+            shown = _ids(request, "suggested_notes") if chosen else None
             theme = services.suggestion_accept(
-                access=access, suggestion=suggestion, title=request.POST.get("title") or None
+                access=access,
+                suggestion=suggestion,
+                title=request.POST.get("title") or None,
+                note_ids=shown,
             )
+            if retried:
+                return f"Already accepted: its notes are in “{theme.title}”."
+            if suggestion.kind == ThemeSuggestion.Kind.ADD:
+                count = len(shown) if shown is not None else len(suggestion.note_ids)
+                return f"{count} note{'s' if count != 1 else ''} added to “{theme.title}”."
             return f"Theme “{theme.title}” made from the suggestion."
         services.suggestion_dismiss(access=access, suggestion=suggestion)
         return "Suggestion dismissed."

@@ -32,6 +32,7 @@ from peerassist.api.answers import (
     IDS_IN_INPUT,
     KNOWLEDGE_MANAGERS_ONLY,
     RULES,
+    SUGGESTION_OVERTAKEN,
     VOTING_CONFLICT,
     answers,
 )
@@ -114,7 +115,9 @@ def _state_wire(access: AnalysisAccess, state: AnalysisState) -> dict[str, Any]:
         "suggestions": [
             {
                 "id": s.suggestion.pk,
-                "title": s.suggestion.title,
+                "kind": s.suggestion.kind,
+                "theme_id": s.suggestion.theme_id,
+                "title": s.theme_title,
                 "note_ids": [n.pk for n in s.notes],
                 "duplicates": [[a.pk, b.pk] for a, b in s.duplicates],
                 "backend": s.suggestion.backend,
@@ -252,6 +255,7 @@ def notes_place(request: ApiRequest, assist_id: int, payload: PlaceIn) -> dict[s
 
 class AcceptIn(Schema):
     title: str | None = Field(default=None, max_length=MAX_TEXT)
+    note_ids: list[int | str] | None = Field(default=None, max_length=MAX_IDS)
 
 
 def _suggestion(access: AnalysisAccess, suggestion_id: int) -> ThemeSuggestion:
@@ -262,10 +266,25 @@ def _suggestion(access: AnalysisAccess, suggestion_id: int) -> ThemeSuggestion:
     return suggestion
 
 
+def _suggestion_wire(suggestion: ThemeSuggestion) -> dict[str, Any]:
+    return {
+        "id": suggestion.pk,
+        "kind": suggestion.kind,
+        "theme_id": suggestion.theme_id,
+        "title": suggestion.title,
+        "note_ids": suggestion.note_ids,
+        "duplicates": suggestion.duplicates,
+    }
+
+
 @router.post("/assists/{assist_id}/suggestions", response={201: dict})
 @answers(ANALYSTS_ONLY, RULES, VOTING_CONFLICT)
 def suggestions_run(request: ApiRequest, assist_id: int) -> Status:
-    """Cluster the ungrouped notes; the answer lists proposals, nothing has moved."""
+    """Propose where the ungrouped notes go; the answer lists proposals, nothing has moved.
+
+    ``kind`` "add" proposes adding notes to a theme the team started (``theme_id``), "new" a
+    new theme of ungrouped notes.
+    """
     from peerassist.semantic.embeddings import embedding_backend
 
     access = _access(request, assist_id, edit=True)
@@ -276,22 +295,27 @@ def suggestions_run(request: ApiRequest, assist_id: int) -> Status:
         {
             "backend": backend.name,
             "backend_label": backend.label,
-            "suggestions": [
-                {"id": s.pk, "title": s.title, "note_ids": s.note_ids, "duplicates": s.duplicates}
-                for s in suggestions
-            ],
+            "suggestions": [_suggestion_wire(s) for s in suggestions],
         },
     )
 
 
 @router.post("/assists/{assist_id}/suggestions/{suggestion_id}/accept", response={201: dict})
-@answers(ANALYSTS_ONLY, ALREADY_DONE, VOTING_CONFLICT)
+@answers(ANALYSTS_ONLY, ALREADY_DONE, SUGGESTION_OVERTAKEN, VOTING_CONFLICT)
 def suggestion_accept(
     request: ApiRequest, assist_id: int, suggestion_id: int, payload: AcceptIn
 ) -> Status:
+    """Accept a suggestion: a new theme of its notes, or its notes added to the started theme.
+
+    Send ``note_ids`` (the notes shown) to refuse, rather than skip, notes moved since.
+    Accepting it again answers the same theme and changes nothing.
+    """
     access = _access(request, assist_id, edit=True)
     theme = services.suggestion_accept(
-        access=access, suggestion=_suggestion(access, suggestion_id), title=payload.title
+        access=access,
+        suggestion=_suggestion(access, suggestion_id),
+        title=payload.title,
+        note_ids=payload.note_ids,
     )
     return Status(201, {"theme": services.theme_wire(theme), "version": access.assist.version})
 

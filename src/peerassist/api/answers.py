@@ -111,6 +111,12 @@ VOTING_CONFLICT = Answer(
     "Voting is open (close it first), is not open, has no theme to vote on yet, or the dots "
     "would go over the budget.",
 )
+SUGGESTION_OVERTAKEN = Answer(
+    Conflict,
+    "The suggestion was overtaken: its theme was deleted (`theme_deleted`), or notes it lists "
+    "(the `note_ids` sent, or all of them) were placed elsewhere or deleted since "
+    "(`notes_taken`); nothing moved and it stays pending.",
+)
 
 # 400: the service's own rules on input the schema lets through.
 RULES = Answer(Invalid, "A value breaks one of the service's rules; `detail` says which.")
