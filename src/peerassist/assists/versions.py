@@ -10,15 +10,16 @@ from django.db import connection
 from peerassist.assists.models import PeerAssist
 
 
-def version_take(assist: PeerAssist) -> int:
-    """The next version, set on ``assist`` too; call only inside the transaction that holds
-    the peer assist's lock, so concurrent writers never share one."""
+def version_take(assist: PeerAssist, count: int = 1) -> int:
+    """The next version (the last of the next ``count``, for a batch of writes), set on
+    ``assist`` too; call only inside the transaction that holds the peer assist's lock, so
+    concurrent writers never share one."""
     table = connection.ops.quote_name(PeerAssist._meta.db_table)
     with connection.cursor() as cursor:
         # One statement on SQLite (3.35+) and PostgreSQL alike, instead of update-then-read.
         cursor.execute(
-            f"UPDATE {table} SET version = version + 1 WHERE id = %s RETURNING version",  # noqa: S608
-            [assist.pk],
+            f"UPDATE {table} SET version = version + %s WHERE id = %s RETURNING version",  # noqa: S608
+            [count, assist.pk],
         )
         (version,) = cursor.fetchone()
     assist.version = int(version)

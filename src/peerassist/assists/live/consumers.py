@@ -29,6 +29,7 @@ from peerassist.accounts.services import guest_in_session
 from peerassist.assists.access import access_peer_assist
 from peerassist.assists.live import events, services
 from peerassist.assists.live.fanout import BoardFanout, board_fanout
+from peerassist.assists.live.note_batch import NoteOutcome, NoteRequest
 from peerassist.assists.live.note_writer import board_note_writer
 from peerassist.assists.live.push import VersionOrder, event_frame, event_text
 from peerassist.assists.live.selectors import note_answer, presence_state
@@ -228,54 +229,50 @@ class AssistConsumer(AsyncJsonWebsocketConsumer):
         assert self.assist is not None
         # Written with the other notes queued for this board meanwhile (note_writer.py).
         writer = board_note_writer(self.channel_layer, self.assist.pk)
-        answer = await writer.write(
-            lambda: self._note_write(note_in),
-            lambda: self._refusal(
-                str(note_in.client_id), 503, "database_unavailable", DATABASE_DOWN
-            ),
+        request = NoteRequest(
+            actor=self.actor,
+            assist=self.assist,
+            participant=self.participant,
+            client_id=note_in.client_id,
+            text=note_in.text,
+            kind=note_in.kind,
+            learning_need_id=note_in.learning_need_id,
+            spoken_by_id=note_in.spoken_by_id,
+            anonymous=note_in.anonymous,
+            confirm_sensitive=note_in.confirm_sensitive,
         )
+        written_id = str(note_in.client_id)
+        answer = await writer.write(request, lambda outcome: self._note_answer(written_id, outcome))
         await self.send(text_data=json.dumps(answer, separators=(",", ":")))
 
-    def _note_write(self, note_in: events.NoteIn) -> dict[str, Any]:
+    def _note_answer(self, client_id: str, outcome: NoteOutcome) -> dict[str, Any]:
         """The service's answer as a frame; every failure the HTTP route maps, mapped alike
         (api/errors.py), so the board treats both paths' answers the same way."""
         assert self.assist is not None
-        client_id = str(note_in.client_id)
-        try:
-            note, created = services.note_create(
-                actor=self.actor,
-                assist=self.assist,
-                client_id=note_in.client_id,
-                text=note_in.text,
-                kind=note_in.kind,
-                learning_need_id=note_in.learning_need_id,
-                spoken_by_id=note_in.spoken_by_id,
-                anonymous=note_in.anonymous,
-                confirm_sensitive=note_in.confirm_sensitive,
-                held_participant=self.participant,
+        error = outcome.error
+        if error is None and outcome.note is not None and outcome.assist is not None:
+            note = outcome.note
+            answer = note_answer(outcome.assist, note, note.author, version=outcome.version)
+            return events.frame(
+                events.NoteAck(
+                    version=answer["version"],
+                    client_id=client_id,
+                    status=201 if outcome.created else 200,
+                    note=answer["note"],
+                )
             )
-        except DomainError as error:
+        if isinstance(error, DomainError):
             return self._refusal(client_id, error.status, error.code, error.detail)
-        except (OperationalError, InterfaceError):
+        if isinstance(error, OperationalError | InterfaceError):
             return self._refusal(client_id, 503, "database_unavailable", DATABASE_DOWN)
-        except DataError:
+        if isinstance(error, DataError):
             detail = (
                 "Some of that text cannot be stored. Remove control characters (such as NUL) "
                 "and try again."
             )
             return self._refusal(client_id, 400, "invalid", detail)
-        except Exception:
-            log.exception("note.add failed on assist %s", self.assist.pk)
-            return self._refusal(client_id, 500, "server_error", SERVER_ERROR)
-        answer = note_answer(self.assist, note, note.author)
-        return events.frame(
-            events.NoteAck(
-                version=answer["version"],
-                client_id=client_id,
-                status=201 if created else 200,
-                note=answer["note"],
-            )
-        )
+        log.error("note.add failed on assist %s", self.assist.pk, exc_info=error)
+        return self._refusal(client_id, 500, "server_error", SERVER_ERROR)
 
     @staticmethod
     def _refusal(client_id: str | None, status: int, code: str, detail: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from peerassist.assists.live.per_board import PerBoard
 from peerassist.core.broadcast import assist_group
 from peerassist.core.wire import Stalled
 
@@ -78,7 +79,7 @@ class BoardFanout:
         self.sockets.pop(id(socket), None)
         if self.sockets:
             return
-        _BOARDS.pop((id(self.loop), self.assist_id), None)
+        _BOARDS.forget(self)
         if self.presence_timer is not None:
             self.presence_timer.cancel()
         if self.reader is not None:
@@ -176,14 +177,9 @@ class BoardFanout:
             log.debug("A push to one socket failed", exc_info=True)
 
 
-_BOARDS: dict[tuple[int, int], BoardFanout] = {}
+_BOARDS: PerBoard[BoardFanout] = PerBoard(BoardFanout)
 
 
 def board_fanout(layer: Any, assist_id: int) -> BoardFanout:
     """This process's fan-out for the board (made on first use, per event loop)."""
-    loop = asyncio.get_running_loop()
-    key = (id(loop), assist_id)
-    found = _BOARDS.get(key)
-    if found is None or found.loop is not loop or found.layer is not layer:
-        found = _BOARDS[key] = BoardFanout(layer, assist_id, loop)
-    return found
+    return _BOARDS.get(layer, assist_id)

@@ -6,42 +6,49 @@ its own commit, and then held that thread until the loop had taken its broadcast
 hand-overs waited on it, and the thread fell seconds behind (docs/deployment.md).
 
 Here the notes of a board that arrive while a batch is being written wait for the next
-one; a batch is one trip to the database thread and one transaction. Each note is still
-``note_create`` in its own savepoint, run in the context (the audit's actor, channel and
-address) of the socket that sent it, so one note refused rolls back only itself. Events are
-taken from the commit (``collect_broadcasts``) and sent from the loop, after the commit and
-before the acks, the same order a single write had. When nothing is queued a note goes at
-once: the batch is simply whatever came in meanwhile.
+one; a batch is one trip to the database thread and one transaction, written by
+``notes_create_batch`` (one locked read of the board, one insert for the notes, one for their
+audit entries). A note refused by a check is answered alone; should the database refuse the
+batch (a constraint, a character it cannot store), it is written again one note at a time,
+each ``note_create`` in its own savepoint, so that only that note fails. Events are taken
+from the commit (``collect_broadcasts``) and sent from the loop, after the commit and before
+the acks, the same order a single write had. When nothing is queued a note goes at once,
+through ``note_create`` as a POST would: the batch is simply whatever came in meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from peerassist.assists.live.fanout import BATCH
+from peerassist.assists.live.note_batch import (
+    NoteOutcome,
+    NoteRequest,
+    note_alone,
+    notes_create_batch,
+)
+from peerassist.assists.live.per_board import PerBoard
 from peerassist.core.broadcast import collect_broadcasts
 
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 64  # notes in one transaction: bounds how long the board's lock is held
 
-Write = Callable[[], dict[str, Any]]
-Refusal = Callable[[], dict[str, Any]]
+Respond = Callable[[NoteOutcome], dict[str, Any]]  # the socket's answer frame for an outcome
+LOST = NoteOutcome(error=OperationalError("the batch's transaction was lost"))
 
 
 @dataclass
 class _Queued:
-    write: Write  # the socket's ``note_create`` call, answering with its frame
-    unavailable: Refusal  # its 503 frame, should the batch's commit fail
-    context: contextvars.Context = field(default_factory=contextvars.copy_context)
+    request: NoteRequest
+    respond: Respond
     answer: asyncio.Future[dict[str, Any]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -52,14 +59,14 @@ class BoardNoteWriter:
 
     def __init__(self, layer: Any, assist_id: int, loop: asyncio.AbstractEventLoop) -> None:
         self.layer = layer
-        self.key = (id(loop), assist_id)
+        self.assist_id = assist_id
         self.loop = loop
         self.queued: list[_Queued] = []
         self.task: asyncio.Task[None] | None = None
 
-    async def write(self, write: Write, unavailable: Refusal) -> dict[str, Any]:
+    async def write(self, request: NoteRequest, respond: Respond) -> dict[str, Any]:
         """Queue one note and wait for its answer frame (``note.ack`` or ``note.refused``)."""
-        queued = _Queued(write, unavailable)
+        queued = _Queued(request, respond)
         self.queued.append(queued)
         if self.task is None or self.task.done():
             self.task = self.loop.create_task(self._drain())
@@ -69,10 +76,10 @@ class BoardNoteWriter:
         while self.queued:
             batch, self.queued = self.queued[:BATCH_MAX], self.queued[BATCH_MAX:]
             try:
-                answers, sent = await database_sync_to_async(_write_batch)(batch)
+                answers, sent = await database_sync_to_async(_write_batch)(self.assist_id, batch)
             except Exception:
                 log.exception("A batch of %s notes failed", len(batch))
-                answers, sent = [each.unavailable() for each in batch], []
+                answers, sent = [each.respond(LOST) for each in batch], []
             for group, message in _one_message_per_group(sent):
                 try:
                     await self.layer.group_send(group, message)
@@ -83,8 +90,7 @@ class BoardNoteWriter:
                 if not each.answer.done():
                     each.answer.set_result(answer)
         # Nothing queued: forget the board until its next note (no await since the check).
-        if _WRITERS.get(self.key) is self:
-            del _WRITERS[self.key]
+        _WRITERS.forget(self)
 
 
 def _one_message_per_group(sent: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -100,34 +106,46 @@ def _one_message_per_group(sent: list[tuple[str, Any]]) -> list[tuple[str, Any]]
     ]
 
 
-def _write_batch(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+def _write_batch(
+    assist_id: int, batch: list[_Queued]
+) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
     """Every note of the batch in one transaction; answers in order, and what to broadcast."""
     if len(batch) == 1:
-        # Alone, the note's own transaction is the batch: no savepoint needed.
+        # Alone, the note is written as a POST would write it.
         with collect_broadcasts() as sent:
-            return [batch[0].context.run(batch[0].write)], sent
+            return [batch[0].respond(note_alone(batch[0].request))], sent
+    try:
+        with collect_broadcasts() as sent:
+            outcomes = notes_create_batch(assist_id, [each.request for each in batch])
+    except (OperationalError, InterfaceError):
+        # The database went away: nothing of the batch was saved or broadcast.
+        return [each.respond(LOST) for each in batch], []
+    except DatabaseError:
+        # Refused by the database itself (checks passed): one at a time, so only the note
+        # the database refuses fails.
+        log.warning("A batch of %s notes was refused; writing them one by one", len(batch))
+        return _write_each(batch)
+    return [each.respond(o) for each, o in zip(batch, outcomes, strict=True)], sent
+
+
+def _write_each(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+    """The batch in one transaction, each note ``note_create`` in its own savepoint."""
     try:
         with collect_broadcasts() as sent, transaction.atomic():
-            answers = [each.context.run(each.write) for each in batch]
+            outcomes = [note_alone(each.request) for each in batch]
             connection = transaction.get_connection()
             if connection.needs_rollback or connection.closed_in_transaction:
                 # A savepoint could not be rolled back (the database went away mid-batch):
                 # the whole batch is rolled back, so no note of it may be acknowledged.
                 raise OperationalError("the batch's transaction was lost")
     except (OperationalError, InterfaceError):
-        # The commit itself failed: nothing of the batch was saved or broadcast.
-        return [each.unavailable() for each in batch], []
-    return answers, sent
+        return [each.respond(LOST) for each in batch], []
+    return [each.respond(o) for each, o in zip(batch, outcomes, strict=True)], sent
 
 
-_WRITERS: dict[tuple[int, int], BoardNoteWriter] = {}
+_WRITERS: PerBoard[BoardNoteWriter] = PerBoard(BoardNoteWriter)
 
 
 def board_note_writer(layer: Any, assist_id: int) -> BoardNoteWriter:
     """This process's note writer for the board (made on first use, per event loop)."""
-    loop = asyncio.get_running_loop()
-    key = (id(loop), assist_id)
-    found = _WRITERS.get(key)
-    if found is None or found.loop is not loop or found.layer is not layer:
-        found = _WRITERS[key] = BoardNoteWriter(layer, assist_id, loop)
-    return found
+    return _WRITERS.get(layer, assist_id)

@@ -137,12 +137,15 @@ def note_for_viewer(
     return shaped
 
 
-def note_answer(assist: PeerAssist, note: Note, viewer: Participant | None) -> dict[str, Any]:
+def note_answer(
+    assist: PeerAssist, note: Note, viewer: Participant | None, *, version: int | None = None
+) -> dict[str, Any]:
     """What a note write answers (``events.NoteAnswer``): the note as ``viewer`` sees it and
     the version of the write, for ``POST …/notes`` and the socket's ``note.ack`` alike.
 
     The services re-read ``assist`` in place under their lock, so its version and
-    private-writing flag are those the write saw.
+    private-writing flag are those the write saw. A note written in a batch carries its own
+    ``version`` (the batch's board is at the last note's).
     """
     shaped = note_for_viewer(
         note_wire(note),
@@ -150,7 +153,7 @@ def note_answer(assist: PeerAssist, note: Note, viewer: Participant | None) -> d
         private_writing=assist.private_writing,
         private_since=private_since(assist),
     )
-    return {"note": shaped, "version": assist.version}
+    return {"note": shaped, "version": assist.version if version is None else version}
 
 
 def controls_wire(assist: PeerAssist) -> dict[str, Any]:

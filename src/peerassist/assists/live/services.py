@@ -108,13 +108,19 @@ def _clean_kind(kind: object) -> str:
     return str(kind)
 
 
-def _clean_need(assist: PeerAssist, need_id: object) -> int | None:
+def _clean_need(
+    assist: PeerAssist, need_id: object, known: frozenset[int] | None = None
+) -> int | None:
     if need_id is None:
         return None
     if (
         not isinstance(need_id, int)
         or isinstance(need_id, bool)
-        or not board_learning_needs(assist).filter(pk=need_id).exists()
+        or (
+            need_id not in known
+            if known is not None
+            else not board_learning_needs(assist).filter(pk=need_id).exists()
+        )
     ):
         raise Invalid(
             "That learning need is not on this board. Choose one of the board's columns, "
@@ -190,6 +196,11 @@ def _note_event(
     assist: PeerAssist, kind: type[events.NoteCreated | events.NoteUpdated], note: Note
 ) -> None:
     _emit(assist, kind(version=assist.version, note=events.NoteWire(**note_wire(note))))
+
+
+def note_created_emit(assist: PeerAssist, note: Note) -> None:
+    """Queue ``note.created`` for a note saved in a batch, at the note's own version."""
+    _emit(assist, events.NoteCreated(version=note.version, note=events.NoteWire(**note_wire(note))))
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -281,12 +292,50 @@ def _note_insert(
     held_participant: Participant | None,
 ) -> Note:
     assist = _locked(assist)
+    note = note_prepare(
+        actor=actor,
+        assist=assist,
+        client_id=client_id,
+        text=text,
+        kind=kind,
+        learning_need_id=learning_need_id,
+        spoken_by_id=spoken_by_id,
+        anonymous=anonymous,
+        confirm_sensitive=confirm_sensitive,
+        held_participant=held_participant,
+    )
+    note.version = version_take(assist)
+    note.save(force_insert=True)
+    _note_event(assist, events.NoteCreated, note)
+    return note
+
+
+def note_prepare(
+    *,
+    actor: Actor | None,
+    assist: PeerAssist,
+    client_id: uuid.UUID,
+    text: object,
+    kind: object,
+    learning_need_id: object,
+    spoken_by_id: object,
+    anonymous: bool,
+    confirm_sensitive: bool,
+    held_participant: Participant | None,
+    need_ids: frozenset[int] | None = None,
+) -> Note:
+    """Every check of a new note against the locked peer assist, and the unsaved note.
+
+    It writes nothing, so a refusal (a ``DomainError``) needs no rollback: ``note_create``
+    saves the note at once, and a batch of notes (``note_batch.py``) saves the notes that
+    passed together. ``need_ids``, the board's columns when the caller has read them once,
+    saves a query a note."""
     if held_participant is not None and held_participant.assist_id != assist.pk:
         raise NotFound()
     participant = ensure_can_add_note(held_participant or participant_of(actor, assist), assist)
     cleaned = _clean_text(text)
     note_kind = _clean_kind(kind)
-    need = _clean_need(assist, learning_need_id)
+    need = _clean_need(assist, learning_need_id, need_ids)
     speaker = None
     if spoken_by_id is not None:
         speaker = _participant_in(assist, spoken_by_id, "speaker")
@@ -294,7 +343,6 @@ def _note_insert(
         if speaker.pk == participant.pk:
             speaker = None
     held = _guard_sensitive(cleaned, confirm_sensitive)
-    version = version_take(assist)
     note = Note(
         assist=assist,
         client_id=client_id,
@@ -305,11 +353,9 @@ def _note_insert(
         spoken_by=speaker,
         captured_by=participant if speaker is not None else None,
         anonymous=bool(anonymous) or assist.anonymous,
-        version=version,
+        version=0,  # taken once every check has passed
     )
     _hold(note, participant, held)
-    note.save(force_insert=True)
-    _note_event(assist, events.NoteCreated, note)
     return note
 
 
