@@ -91,8 +91,9 @@ def note_alone(request: NoteRequest) -> NoteOutcome:
 @transaction.atomic
 def notes_create_batch(assist_id: int, requests: list[NoteRequest]) -> list[NoteOutcome]:
     """Every request against one locked read of the board; outcomes in request order."""
-    assist = PeerAssist.objects.select_for_update().filter(pk=assist_id).first()
-    if assist is None:
+    try:
+        assist = PeerAssist.objects.select_for_update().get(pk=assist_id)
+    except PeerAssist.DoesNotExist:
         return [NoteOutcome(error=NotFound()) for _ in requests]
     committed = assist.version  # what a retried note's answer carries, as note_create's
     earlier = {
