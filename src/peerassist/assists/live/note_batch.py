@@ -96,12 +96,7 @@ def notes_create_batch(assist_id: int, requests: list[NoteRequest]) -> list[Note
     except PeerAssist.DoesNotExist:
         return [NoteOutcome(error=NotFound()) for _ in requests]
     committed = assist.version  # what a retried note's answer carries, as note_create's
-    earlier = {
-        note.client_id: note
-        for note in Note.objects.filter(
-            assist=assist, client_id__in={r.client_id for r in requests}
-        ).select_related("author", "spoken_by", "captured_by")
-    }
+    earlier = _earlier_notes(assist, {r.client_id for r in requests})
     need_ids = _need_ids(assist, requests)
     outcomes: list[NoteOutcome] = []
     fresh: list[tuple[NoteOutcome, Note, NoteRequest]] = []
@@ -155,6 +150,22 @@ def notes_create_batch(assist_id: int, requests: list[NoteRequest]) -> list[Note
         for _, note, _ in fresh:
             note_created_emit(assist, note)
     return outcomes
+
+
+def _earlier_notes(assist: PeerAssist, client_ids: set[uuid.UUID]) -> dict[uuid.UUID, Note]:
+    """The notes some of these client ids already made: nearly always none, so the ids are
+    looked up alone and the notes (with the people their answers name) only when found."""
+    used = list(
+        Note.objects.filter(assist=assist, client_id__in=client_ids).values_list(
+            "client_id", flat=True
+        )
+    )
+    if not used:
+        return {}
+    found = Note.objects.filter(assist=assist, client_id__in=used).select_related(
+        "author", "spoken_by", "captured_by"
+    )
+    return {note.client_id: note for note in found}
 
 
 def _need_ids(assist: PeerAssist, requests: list[NoteRequest]) -> frozenset[int] | None:
