@@ -7,8 +7,6 @@ the sentence model where it is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
 
@@ -37,14 +35,6 @@ TRAINING_NOTES = [
     "Healthcare assistants asked for refresher training on dressings",
     "Plan the refresher training for the healthcare assistants early",
 ]
-
-
-@pytest.fixture
-def tfidf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr(embeddings, "_backend", None)
-    yield
-    monkeypatch.setattr(embeddings, "_backend", None)
 
 
 def _access(an: Analysis, user=None):
