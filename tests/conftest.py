@@ -122,6 +122,25 @@ def _fresh_cache_and_mail(settings: Any) -> Iterator[None]:
     yield
 
 
+@pytest.fixture
+def tfidf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The TF-IDF fallback instead of the sentence model, as if the model were not installed.
+
+    ``PEERASSIST_EMBEDDINGS=tfidf`` makes any fresh load pick TF-IDF, and a TF-IDF backend is
+    in place from the start, so code that only peeks at the loaded backend
+    (``finding.search.model_loaded``) finds one and starts no loading thread. Loading the
+    sentence model costs 10-30 s of a shared 2-core machine; tests of the model itself skip
+    this fixture. Afterwards the backend is dropped and monkeypatch puts the process's own
+    back.
+    """
+    from peerassist.semantic import embeddings
+
+    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
+    monkeypatch.setattr(embeddings, "_backend", embeddings.TfidfBackend())
+    yield
+    monkeypatch.setattr(embeddings, "_backend", None)
+
+
 def require_postgres_and_redis() -> None:
     """For tests that need PostgreSQL and Redis: they run in the second pass of `make test`.
 

@@ -19,6 +19,22 @@ function announce(root, text) {
 
 // --- refresh ---------------------------------------------------------------------------------
 
+// The wall's own checkboxes: ``wall.prepare`` puts their ticks back.
+const WALL_BOX = 'input[type="checkbox"][name="note_ids"]';
+
+// Keep the boxes someone has ticked or unticked but not yet sent: the notes of an "Add …
+// to ‹theme›" suggestion, whose box ids name the suggestion and the note
+// (suggestion-<id>-note-<id>). A box the fresh page does not have (its suggestion was
+// accepted or dismissed, or the note left it) keeps nothing; a new suggestion, even of the
+// same notes, has new ids and comes ticked as the server made it.
+function keepChoices(current, fresh) {
+  for (const box of current.querySelectorAll("input[id][type=checkbox], input[id][type=radio]")) {
+    if (box.matches(WALL_BOX) || box.checked === box.defaultChecked) continue;
+    const twin = fresh.querySelector(`#${CSS.escape(box.id)}`);
+    if (twin && twin.type === box.type && twin.value === box.value) twin.checked = box.checked;
+  }
+}
+
 // Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones
 // ticked when the answer arrives) stay ticked, and focus stays where it was.
 async function refresh(root, keep = null) {
@@ -37,11 +53,13 @@ async function refresh(root, keep = null) {
     // Never pull a form out from under someone who is typing in it.
     if (active && active !== document.body && current.contains(active) && active.matches("input[type=text], input:not([type]), textarea")) continue;
     const focusedId = active && current.contains(active) ? active.id : null;
-    // Keep what someone has typed but not yet sent (a new theme's title, say).
-    for (const field of current.querySelectorAll("input[id]:not([type=hidden]):not([type=checkbox]), textarea[id]")) {
+    // Keep what someone has typed but not yet sent (a new theme's title, a suggested
+    // theme's title, say).
+    for (const field of current.querySelectorAll("input[id]:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea[id]")) {
       const twin = fresh.querySelector(`#${CSS.escape(field.id)}`);
       if (twin && field.value !== field.defaultValue) twin.value = field.value;
     }
+    keepChoices(current, fresh);
     // Keep open whatever "Change this theme" panels were open.
     for (const details of current.querySelectorAll("details[open]")) {
       const owner = details.parentElement?.closest("[id]");

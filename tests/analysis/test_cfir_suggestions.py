@@ -20,10 +20,7 @@ CODED = "Locum doctors kept changing so the clinic never had consistent staff to
 ALIKE = "Locum doctors keep changing, so the clinic has no consistent staff to run it"
 
 
-@pytest.fixture(autouse=True)
-def _tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr("peerassist.semantic.embeddings._backend", None)
+pytestmark = pytest.mark.usefixtures("tfidf")
 
 
 def _suggest(api: ApiClient, an: Analysis, text: str) -> dict:

@@ -120,11 +120,9 @@ def test_knowledge_manager_adds_an_own_construct_others_cannot(
 
 
 def test_construct_suggestions_rank_definitions_like_the_text(
-    api: ApiClient, an: Analysis, monkeypatch
+    api: ApiClient, an: Analysis, tfidf: None
 ) -> None:
     """Text about money suggests funding constructs first (TF-IDF keeps this test fast)."""
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr("peerassist.semantic.embeddings._backend", None)
     api.login(an.host)
     response = api.get(
         an.path("/construct-suggestions"),

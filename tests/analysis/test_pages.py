@@ -90,10 +90,8 @@ def test_note_text_is_escaped(an: Analysis) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_host_accepts_a_suggested_theme(an: Analysis, monkeypatch) -> None:
+def test_host_accepts_a_suggested_theme(an: Analysis, tfidf: None) -> None:
     """Suggest themes proposes groups; nothing moves until one is accepted."""
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr("peerassist.semantic.embeddings._backend", None)
     from tests.factories import NoteFactory
 
     for text in [

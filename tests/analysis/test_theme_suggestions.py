@@ -7,7 +7,7 @@ the sentence model where it is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 
 import pytest
 from django.test import Client
@@ -37,14 +37,6 @@ TRAINING_NOTES = [
     "Healthcare assistants asked for refresher training on dressings",
     "Plan the refresher training for the healthcare assistants early",
 ]
-
-
-@pytest.fixture
-def tfidf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr(embeddings, "_backend", None)
-    yield
-    monkeypatch.setattr(embeddings, "_backend", None)
 
 
 def _access(an: Analysis, user=None):
@@ -319,6 +311,65 @@ def test_unticked_notes_stay_ungrouped_and_none_ticked_is_refused(
         time[0].pk,
     }
     assert not NotePlacement.objects.filter(note=time[1]).exists()
+
+
+def _box(page: str, suggestion: ThemeSuggestion, note: Note) -> str:
+    """The checkbox for one note of one suggestion, as the page renders it."""
+    found = re.search(rf'<input [^>]*id="suggestion-{suggestion.pk}-note-{note.pk}"[^>]*>', page)
+    assert found, f"no box for note {note.pk}"
+    return found.group(0)
+
+
+def test_a_refused_choice_comes_back_as_the_person_left_it(an: Analysis, tfidf: None) -> None:
+    """When the page refuses an accept (nothing ticked, or a ticked note was moved since), the
+    card shows the person's unticks and typed title again, not the suggestion as made."""
+    theme, time, training = _started(an)
+    found = _run(an)
+    add = _add(found)
+    new = next(s for s in found if s.kind == Kind.NEW and training[0].pk in s.note_ids)
+    host = Client()
+    host.force_login(an.host)
+    fresh = host.get(_page(an)).content.decode()
+    assert all(" checked" in _box(fresh, add, note) for note in time)
+
+    nothing = host.post(
+        _page(an, f"suggestions/{add.pk}/"), {"decision": "accept", "choosing": "1"}
+    )
+    assert nothing.status_code == 400
+    page = nothing.content.decode()
+    assert "Tick at least one note to add" in page
+    assert [" checked" in _box(page, add, note) for note in time] == [False, False]
+
+    # time[1] unticked, time[0] ticked but moved by a teammate meanwhile: 409, and time[1]
+    # still comes unticked.
+    services.notes_place(access=_access(an), note_ids=[time[0].pk], theme=theme)
+    taken = host.post(
+        _page(an, f"suggestions/{add.pk}/"),
+        {"decision": "accept", "choosing": "1", "suggested_notes": [time[0].pk]},
+    )
+    assert taken.status_code == 409
+    assert " checked" not in _box(taken.content.decode(), add, time[1])
+    assert NotePlacement.objects.filter(note=time[1]).count() == 0
+
+    # A new group's typed title survives a refusal too.
+    services.notes_place(access=_access(an), note_ids=[training[0].pk], theme=theme)
+    renamed = host.post(
+        _page(an, f"suggestions/{new.pk}/"),
+        {
+            "decision": "accept",
+            "choosing": "1",
+            "suggested_notes": new.note_ids,
+            "title": "Training for assistants",
+        },
+    )
+    assert renamed.status_code == 409
+    assert f'id="suggestion-title-{new.pk}" name="title" value="Training for assistants"' in (
+        renamed.content.decode()
+    )
+    # Another visit shows the suggestions as made.
+    again = host.get(_page(an)).content.decode()
+    assert " checked" in _box(again, add, time[1])
+    assert f'value="{new.title}"' in again
 
 
 def test_page_explains_a_conflict_with_a_409(an: Analysis, tfidf: None) -> None:

@@ -42,7 +42,6 @@ from schemathesis.specs.openapi.checks import (
 from peerassist.accounts.middleware import GUEST_SESSION_KEY
 from peerassist.accounts.models import Membership, Organisation
 from peerassist.assists.models import Participant
-from peerassist.semantic import embeddings
 from tests.assists.live.live_fixtures import make_live
 from tests.factories import ProjectMemberFactory, UserFactory
 
@@ -79,17 +78,6 @@ def api_schema(api_document: Any, db: None) -> Iterator[Any]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The TF-IDF backend for the semantic routes (CFIR suggestions, related lessons).
-
-    The routes answer in the same documented shapes with either backend; loading the
-    sentence model takes 10-30 s of a shared 2-core machine, and tests/semantic and
-    tests/analysis exercise it.
-    """
-    monkeypatch.setattr(embeddings, "_backend", embeddings.TfidfBackend())
-
-
 @dataclass
 class World:
     cookies: dict[str, str]  # a session cookie per kind of caller
@@ -98,7 +86,12 @@ class World:
 
 @pytest.fixture
 def world(org: Organisation, other_org: Organisation, tfidf: None) -> World:
-    """Callers of every kind around a live peer assist, and the ids of what they can reach."""
+    """Callers of every kind around a live peer assist, and the ids of what they can reach.
+
+    The semantic routes (CFIR suggestions, related lessons) run on TF-IDF: they answer in the
+    same documented shapes with either backend, and tests/semantic and tests/analysis
+    exercise the sentence model.
+    """
     live = make_live(org)
     Membership.objects.filter(user=live.facilitator).update(role=Membership.Role.KNOWLEDGE_MANAGER)
     admin = UserFactory(organisation=other_org, organisation__role=Membership.Role.ADMIN)

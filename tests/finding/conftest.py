@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from peerassist.semantic import embeddings
-
-
-@pytest.fixture
-def tfidf_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run as if the sentence model were not installed."""
-    monkeypatch.setattr(embeddings, "_backend", embeddings.TfidfBackend())
-    yield
 
 
 @pytest.fixture

@@ -198,7 +198,7 @@ def test_people_page_query_count_does_not_grow_with_people(
 
 
 def test_related_lessons_with_tfidf_fallback_keep_visibility(
-    member: User, need: LearningNeed, world: dict, api: ApiClient, tfidf_only: None
+    member: User, need: LearningNeed, world: dict, api: ApiClient, tfidf: None
 ) -> None:
     """Without the sentence model the panel still finds the shared lesson, never the private."""
     items = api.login(member).get(f"/api/v1/search/learning-needs/{need.pk}/related").json()

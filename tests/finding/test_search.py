@@ -303,7 +303,7 @@ def test_semantic_search_finds_meaning_without_shared_words(
 
 
 def test_tfidf_fallback_reranks_full_text_matches_and_says_so(
-    member: User, org: Organisation, tfidf_only: None
+    member: User, org: Organisation, tfidf: None
 ) -> None:
     """Without the model, search is full text re-ranked by TF-IDF, and the page says which."""
     project = ProjectFactory(organisation=org)

@@ -152,6 +152,55 @@ def test_insights_page_shows_charts_and_tables_with_the_same_numbers(
     assert "II.A Critical Incidents" in shared
 
 
+def test_insights_page_and_csv_count_codes_from_analysis_once(
+    member: User, project: Any, outsider: User
+) -> None:
+    """In the organisation's own view, the page and the CSV count the barriers its host teams
+    coded in analysis beside the lessons, a coded theme published as an approved lesson
+    once (as the lesson); the shared view and other organisations count lessons only."""
+    from peerassist.analysis.models import CfirConstruct, Determinant, Theme
+    from tests.factories import PeerAssistFactory
+
+    incidents = CfirConstruct.objects.get(organisation=None, code="II.A")
+    assist = PeerAssistFactory(project=project)
+    coded = Determinant.objects.create(project=project, assist=assist, valence="-1")
+    coded.constructs.add(incidents)
+    theme = Theme.objects.create(assist=assist, title="Cover for sickness")
+    on_theme = Determinant.objects.create(project=project, assist=assist, theme=theme, valence="-1")
+    on_theme.constructs.add(incidents)
+    row = "CFIR construct,II.A Critical Incidents"
+
+    def seen(user: User, query: str = "") -> tuple[str, str]:
+        client = signed_in(user)
+        html = client.get(f"/lessons/insights/{query}").content.decode()
+        body = b"".join(client.get(f"/lessons/insights.csv{query}").streaming_content).decode()
+        return html, body
+
+    html, csv_body = seen(member)
+    assert "2 enablers and barriers coded in analysis by your host teams" in html
+    assert "II.A Critical Incidents" in html
+    assert f"{row},0,2,0,2" in csv_body
+    # The theme published and approved: counted once, as the lesson.
+    lesson = LessonFactory(
+        project=project, valence="barrier", source_kind="theme", source_id=theme.pk
+    )
+    lesson.constructs.add(incidents)
+    html, csv_body = seen(member)
+    assert "1 approved lesson, and 1 enabler and barrier coded in analysis" in html
+    assert f"{row},0,2,0,2" in csv_body
+    # A colleague outside the host team sees the organisation's view too.
+    colleague = UserFactory(organisation=project.organisation)
+    assert f"{row},0,2,0,2" in seen(colleague)[1]
+    # The shared view and another organisation count the lesson only once it is shared.
+    lesson.visibility = "shared"
+    lesson.save(update_fields=["visibility"])
+    for user in (member, outsider):
+        html, csv_body = seen(user, "?scope=shared")
+        assert "coded in analysis" not in html
+        assert f"{row},0,1,0,1" in csv_body
+    assert row not in seen(outsider)[1]
+
+
 def test_home_page_lists_recent_visible_lessons_or_says_what_they_are_for(
     member: User, project: Any, outsider: User
 ) -> None:

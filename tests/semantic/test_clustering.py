@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -45,14 +43,6 @@ def _labels_of(groups, count: int) -> list[int]:
         for note_id in group.note_ids:
             labels[note_id - 1] = index
     return labels
-
-
-@pytest.fixture
-def tfidf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("PEERASSIST_EMBEDDINGS", "tfidf")
-    monkeypatch.setattr(embeddings, "_backend", None)
-    yield
-    monkeypatch.setattr(embeddings, "_backend", None)
 
 
 def test_sentence_model_groups_notes_by_meaning() -> None:

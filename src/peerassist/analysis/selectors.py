@@ -35,6 +35,15 @@ class SuggestionView:
     suggestion: ThemeSuggestion
     notes: list[Note]
     duplicates: list[tuple[Note, Note]]
+    # What the person sent with a decision the page refused: the notes they had unticked
+    # and the title they had typed, shown again as they left them.
+    unticked: frozenset[int] = frozenset()
+    typed_title: str | None = None
+
+    @property
+    def title_shown(self) -> str:
+        """The title in the box: as typed before a refused decision, else the suggested one."""
+        return self.suggestion.title if self.typed_title is None else self.typed_title
 
     @property
     def is_add(self) -> bool:

@@ -73,9 +73,13 @@ def _page(
     *,
     errors: list[tuple[str, str]] | None = None,
     status: int = 200,
+    keep: Callable[[dict[str, Any]], None] | None = None,
 ) -> HttpResponse:
+    """The analysis page, with ``errors``; ``keep`` puts back what the refused form held."""
     context = _context(access)
     context["errors"] = errors or []
+    if keep is not None:
+        keep(context)
     return render(request, "analysis/page.html", context, status=status)
 
 
@@ -109,15 +113,24 @@ def analysis_board(request: HttpRequest, assist_id: int) -> HttpResponse:
     return render(request, "analysis/_board.html", _context(access))
 
 
-def _post(request: HttpRequest, assist_id: int, handler: Handler, anchor: str) -> HttpResponse:
-    """Run one service for a page form; on a refusal show the page with the reason."""
+def _post(
+    request: HttpRequest,
+    assist_id: int,
+    handler: Handler,
+    anchor: str,
+    keep: Callable[[dict[str, Any]], None] | None = None,
+) -> HttpResponse:
+    """Run one service for a page form; on a refusal show the page with the reason (and,
+    through ``keep``, the form as the person left it)."""
     access = _access(request, assist_id)
     try:
         message = handler(access)
     except NotFound:
         raise  # domain_errors answers 404
     except DomainError as error:
-        return _page(request, access, errors=[(error.detail, anchor)], status=error.status)
+        return _page(
+            request, access, errors=[(error.detail, anchor)], status=error.status, keep=keep
+        )
     if message:
         messages.success(request, message)
     return redirect(_page_url(access, anchor))
@@ -299,7 +312,21 @@ def suggestion_decide(request: HttpRequest, assist_id: int, suggestion_id: int) 
         services.suggestion_dismiss(access=access, suggestion=suggestion)
         return "Suggestion dismissed."
 
-    return _post(request, assist_id, handle, "suggestions")
+    def keep(context: dict[str, Any]) -> None:
+        """A refused accept shows the card as the person left it: unticks and typed title."""
+        if request.POST.get("choosing") != "1":
+            return
+        ticked = set(_ids(request, "suggested_notes"))
+        for view in context["state"].suggestions:
+            if view.suggestion.pk == suggestion_id:
+                if view.is_add:
+                    view.unticked = frozenset(
+                        note.pk for note in view.notes if str(note.pk) not in ticked
+                    )
+                if "title" in request.POST:
+                    view.typed_title = request.POST["title"]
+
+    return _post(request, assist_id, handle, "suggestions", keep)
 
 
 # --- voting -----------------------------------------------------------------------------------
