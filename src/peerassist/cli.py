@@ -36,6 +36,12 @@ def serve(argv: list[str]) -> int:
     import uvicorn
     from django.conf import settings
 
+    # The event loop and the one database thread share the interpreter lock. When a query
+    # returns, the database thread waits for the loop to give the lock up, by default every
+    # 5 ms, and a note's write is several queries: at 1 ms the board's notes arrived at the
+    # others in half the time at 100 notes/s (docs/deployment.md, "A real peer's load").
+    sys.setswitchinterval(float(os.environ.get("PEERASSIST_SWITCH_INTERVAL_MS", "1")) / 1000)
+
     if os.environ.get("PEERASSIST_WARM_MODEL", "1") != "0":
         # Load the embedding model in the background now, so the first "has this been
         # solved before?" panel or search does not wait for it (seconds on a small machine).
