@@ -192,12 +192,16 @@ async def test_no_note_of_a_batch_whose_transaction_was_lost_is_acknowledged(
     live: Live,
 ) -> None:
     """The connection goes mid-batch: the notes already written in it were rolled back,
-    so every note of the batch is answered 503 (try again), none acknowledged."""
+    so every note of the batch is answered 503 (try again), none acknowledged; the writer
+    keeps its connection between batches, so the next batch must connect afresh."""
     await database_sync_to_async(live.set)(phase=Phase.ASK)
     with on_note_saved("Lost", lambda: connection.close()):  # the writing thread's
         answers = await queue(live, ("visitor", "Written, then lost"), ("visitor2", "Lost"))
     assert [a["status"] for a in answers] == [503, 503], answers
     assert await database_sync_to_async(Note.objects.count)() == 0
+    again = await queue(live, ("visitor", "Sent again"), ("visitor2", "Lost, sent again"))
+    assert [a["status"] for a in again] == [201, 201], again
+    assert await database_sync_to_async(Note.objects.count)() == 2
     await finish()
 
 

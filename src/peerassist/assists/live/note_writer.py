@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from asgiref.sync import sync_to_async
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
 from peerassist.assists.live.fanout import BATCH
 from peerassist.assists.live.note_batch import (
@@ -43,6 +44,7 @@ BATCH_MAX = 64  # notes in one transaction: bounds how long the board's lock is 
 
 Respond = Callable[[NoteOutcome], dict[str, Any]]  # the socket's answer frame for an outcome
 LOST = NoteOutcome(error=OperationalError("the batch's transaction was lost"))
+Batch = tuple[list[dict[str, Any]], list[tuple[str, Any]]]  # the answers, then the events
 
 
 @dataclass
@@ -76,7 +78,7 @@ class BoardNoteWriter:
         while self.queued:
             batch, self.queued = self.queued[:BATCH_MAX], self.queued[BATCH_MAX:]
             try:
-                answers, sent = await database_sync_to_async(_write_batch)(self.assist_id, batch)
+                answers, sent = await _write_on_database_thread(self.assist_id, batch)
             except Exception:
                 log.exception("A batch of %s notes failed", len(batch))
                 answers, sent = [each.respond(LOST) for each in batch], []
@@ -93,6 +95,37 @@ class BoardNoteWriter:
         _WRITERS.forget(self)
 
 
+IDLE_RECONNECT_S = 30.0  # a connection unused this long is checked out afresh
+
+
+def _keeping_connection(
+    write: Callable[[int, list[_Queued]], Batch],
+) -> Callable[[int, list[_Queued]], Batch]:
+    """``write`` on the database thread, keeping its connection open for the next batch.
+
+    ``database_sync_to_async`` gives the connection back to the pool after every call and
+    takes one before the next, and the pool checks each connection it hands out: a round
+    trip and a reconnect for every batch, about a tenth of the thread's time on a busy
+    board. Here the connection stays open from one batch to the next while the board is
+    busy; one that failed, or that sat unused long enough for the server or a proxy to
+    drop it, is given back first, so the next batch starts on a checked connection.
+    """
+    last_used = 0.0
+
+    def run(assist_id: int, batch: list[_Queued]) -> Batch:
+        nonlocal last_used
+        if time.monotonic() - last_used > IDLE_RECONNECT_S:
+            connection.close_if_unusable_or_obsolete()
+        try:
+            return write(assist_id, batch)
+        finally:
+            last_used = time.monotonic()
+            if connection.errors_occurred or connection.needs_rollback:
+                connection.close()
+
+    return run
+
+
 def _one_message_per_group(sent: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """A batch's events, one channel-layer message per group (``fanout.BATCH``): one
     publish and one decode per process on Redis, and the events stay in version order
@@ -106,9 +139,7 @@ def _one_message_per_group(sent: list[tuple[str, Any]]) -> list[tuple[str, Any]]
     ]
 
 
-def _write_batch(
-    assist_id: int, batch: list[_Queued]
-) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+def _write_batch(assist_id: int, batch: list[_Queued]) -> Batch:
     """Every note of the batch in one transaction; answers in order, and what to broadcast."""
     if len(batch) == 1:
         # Alone, the note is written as a POST would write it.
@@ -128,13 +159,13 @@ def _write_batch(
     return [each.respond(o) for each, o in zip(batch, outcomes, strict=True)], sent
 
 
-def _write_each(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[str, Any]]]:
+def _write_each(batch: list[_Queued]) -> Batch:
     """The batch in one transaction, each note ``note_create`` in its own savepoint."""
     try:
         with collect_broadcasts() as sent, transaction.atomic():
             outcomes = [note_alone(each.request) for each in batch]
-            connection = transaction.get_connection()
-            if connection.needs_rollback or connection.closed_in_transaction:
+            used = transaction.get_connection()
+            if used.needs_rollback or used.closed_in_transaction:
                 # A savepoint could not be rolled back (the database went away mid-batch):
                 # the whole batch is rolled back, so no note of it may be acknowledged.
                 raise OperationalError("the batch's transaction was lost")
@@ -143,6 +174,7 @@ def _write_each(batch: list[_Queued]) -> tuple[list[dict[str, Any]], list[tuple[
     return [each.respond(o) for each, o in zip(batch, outcomes, strict=True)], sent
 
 
+_write_on_database_thread = sync_to_async(_keeping_connection(_write_batch), thread_sensitive=True)
 _WRITERS: PerBoard[BoardNoteWriter] = PerBoard(BoardNoteWriter)
 
 
