@@ -21,18 +21,36 @@ from peerassist.core.wire import text_frame
 PEOPLE_KEYS = ("author", "spoken_by", "captured_by")
 MEMO_KEY = "_texts"
 FRAMES_KEY = "_frames"
+PEOPLE_MEMO_KEY = "_people"
 
 
-def viewer_kind(event: dict[str, Any], viewer: Participant | None) -> Hashable:
-    """Viewers of one kind see the same text of this event."""
-    note = event.get("note")
+def _people_on_note(message: dict[str, Any]) -> frozenset[int] | None:
+    """The people named on the event's note (``None``: every viewer sees the same event),
+    worked out once per message rather than once per socket."""
+    if PEOPLE_MEMO_KEY in message:
+        people: frozenset[int] | None = message[PEOPLE_MEMO_KEY]
+        return people
+    note = message["event"].get("note")
     if not isinstance(note, dict) or note.get("deleted"):
+        people = None
+    else:
+        people = frozenset(
+            person["id"] for key in PEOPLE_KEYS if (person := note.get(key)) and person.get("id")
+        )
+    message[PEOPLE_MEMO_KEY] = people
+    return people
+
+
+def viewer_kind(message: dict[str, Any], viewer: Participant | None) -> Hashable:
+    """Viewers of one kind see the same text of this message's event."""
+    people = _people_on_note(message)
+    if people is None:
         return "everyone"
-    viewer_id = viewer.pk if viewer is not None else None
-    people = {(note.get(key) or {}).get("id") for key in PEOPLE_KEYS} - {None}
-    if viewer_id is not None and viewer_id in people:
-        return ("on the note", viewer_id)
-    if viewer is not None and viewer.role == Participant.Role.FACILITATOR:
+    if viewer is None:
+        return "anyone else"
+    if viewer.id in people:
+        return ("on the note", viewer.id)
+    if viewer.role == Participant.Role.FACILITATOR:
         return "facilitator"
     return "anyone else"
 
@@ -63,7 +81,7 @@ def event_text(message: dict[str, Any], viewer: Participant | None) -> str:
     private_writing = bool(context.get("private_writing", False))
     private_since = context.get("private_since")
     memo: dict[Hashable, str] = message.setdefault(MEMO_KEY, {})
-    kind = viewer_kind(event, viewer)
+    kind = viewer_kind(message, viewer)
     text = memo.get(kind)
     if text is None:
         text = memo[kind] = json.dumps(
@@ -79,7 +97,7 @@ def event_frame(message: dict[str, Any], viewer: Participant | None) -> bytes:
     """``event_text`` as the bytes of a WebSocket text frame, also built once per kind of
     viewer (written straight to each socket's transport, core/wire.py)."""
     frames: dict[Hashable, bytes] = message.setdefault(FRAMES_KEY, {})
-    kind = viewer_kind(message["event"], viewer)
+    kind = viewer_kind(message, viewer)
     frame = frames.get(kind)
     if frame is None:
         frame = frames[kind] = text_frame(event_text(message, viewer))
