@@ -144,19 +144,23 @@ def _configuration(
     duration: float,
     with_baseline: bool,
 ) -> dict[str, Any]:
-    """Every load by each write path (and the baseline) on one stack, ``runs`` times."""
+    """Every load by each write path (and the baseline) on one stack, ``runs`` times.
+
+    Every socket run (each beside its baseline run) comes before any ``POST`` run: the
+    ``POST`` path saturates, and the backlog it leaves on the machine (PostgreSQL's work,
+    the load average) would otherwise fall on the socket run after it."""
     paths = ["socket", "http"]
     results: dict[str, dict[str, list[LoadResult]]] = {
         _key(n, r): {p: [] for p in [*paths, "baseline"]} for n, r in LOADS
     }
     with server_stack(kind) as stack:
-        sizes = [n for _ in range(runs) for n, _ in LOADS for _ in paths]
+        sizes = [n for _ in paths for _ in range(runs) for n, _ in LOADS]
         sessions = iter(seed(stack, sizes))
         with _servers(stack, workers) as (url, pid), baseline_server() as (base_url, base):
-            for run in range(runs):
-                for people, rate in LOADS:
-                    key = _key(people, rate)
-                    for path in paths:
+            for path in paths:
+                for run in range(runs):
+                    for people, rate in LOADS:
+                        key = _key(people, rate)
                         session = next(sessions)
                         specs = participant_specs([session], [url])
                         result = _measured(
@@ -168,13 +172,13 @@ def _configuration(
                         )
                         results[key][path].append(result)
                         _progress(f"{kind} x{workers} {key} {path} run {run + 1}", result)
-                    if with_baseline:
-                        specs = participant_specs([session], [base_url])
-                        result = _measured(
-                            specs, mode="baseline", rate=rate, duration=duration, pid=base.pid
-                        )
-                        results[key]["baseline"].append(result)
-                        _progress(f"baseline {key} run {run + 1}", result)
+                        if with_baseline and path == "socket":
+                            specs = participant_specs([session], [base_url])
+                            result = _measured(
+                                specs, mode="baseline", rate=rate, duration=duration, pid=base.pid
+                            )
+                            results[key]["baseline"].append(result)
+                            _progress(f"baseline {key} run {run + 1}", result)
     return {
         key: {path: _merge(found) for path, found in by_path.items() if found}
         for key, by_path in results.items()
