@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
 from peerassist.accounts.models import Guest
 from peerassist.analysis.models import Action, Determinant, Theme
-from peerassist.assists.models import Note, PeerAssist, Status, StatusChange
+from peerassist.assists.models import BoardPhoto, Note, PeerAssist, Status, StatusChange
 from peerassist.audit.models import ActorKind, AuditEntry, Channel
 from peerassist.governance.models import RetentionPolicy
 from peerassist.governance.retention import retention_apply_all_task
 from peerassist.lessons.models import Lesson
+from tests.factories import PeerAssistFactory
 from tests.governance.conftest import World, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +144,12 @@ def test_the_daily_run_removes_exactly_what_the_preview_listed(aged: World) -> N
     assert "old.thing" not in kinds and "recent.thing" in kinds
     assert "their.old.thing" in kinds
     run = AuditEntry.objects.get(kind="retention.run", organisation_id=aged.org.pk)
-    assert run.changes == {"notes": [None, 2], "guests": [None, 1], "audit_entries": [None, 1]}
+    assert run.changes == {
+        "notes": [None, 2],
+        "photos": [None, 0],
+        "guests": [None, 1],
+        "audit_entries": [None, 1],
+    }
     assert AuditEntry.objects.get(kind="retention.run", organisation_id=aged.other_org.pk).changes[
         "notes"
     ] == [None, 0]
@@ -201,3 +209,54 @@ def test_expired_exports_are_removed_by_the_daily_run(
     assert "expired 1 exports" in out.getvalue()
     assert not (export_dir() / export.file_name).exists()
     assert SubjectAccessExport.objects.get().status == "expired"
+
+
+def photo_on(assist: PeerAssist, name: str) -> BoardPhoto:
+    photo = BoardPhoto(
+        assist=assist,
+        original_name=name,
+        content_type="image/png",
+        width=4,
+        height=3,
+        size=5,
+        read_text="Mrs Example, bed 4",
+        reading=BoardPhoto.Reading.DONE,
+    )
+    photo.file.save(name, ContentFile(b"\x89PNG!"), save=True)
+    return photo
+
+
+def test_photos_of_the_board_go_with_the_raw_notes(
+    aged: World, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A photo of paper notes is raw notes: previewed, deleted with its file and the text
+    read from it after the notes' rule; a peer assist still open, or another organisation on
+    a longer rule, keeps its photos and files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    RetentionPolicy.objects.create(organisation=aged.other_org, note_days=1000)
+    due = photo_on(aged.assist, "flipchart.png")
+    theirs = photo_on(aged.other_assist, "theirs.png")
+    open_assist = PeerAssistFactory(project=aged.assist.project, title="Still running")
+    running = photo_on(open_assist, "running.png")
+    assert {p.name for p in tmp_path.rglob("*.png")} == {
+        Path(p.file.name).name for p in (due, theirs, running)
+    }
+
+    page = signed_in(aged.admin).get("/governance/retention/preview/").content.decode()
+    assert 'id="count-photos">1</dd>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        out = StringIO()
+        call_command("apply_retention", stdout=out)
+    assert "1 board photos" in out.getvalue()
+    assert set(BoardPhoto.objects.values_list("pk", flat=True)) == {theirs.pk, running.pk}
+    assert {p.name for p in tmp_path.rglob("*.png")} == {
+        Path(p.file.name).name for p in (theirs, running)
+    }
+    run = AuditEntry.objects.get(kind="retention.run", organisation_id=aged.org.pk)
+    assert run.changes["photos"] == [None, 1]

@@ -33,7 +33,8 @@ def _days_field(label: str, help_text: str) -> forms.CharField:
 class RetentionForm(NhsForm):
     note_days = _days_field(
         "Days to keep raw notes after a peer assist closes",
-        f"From 1 to {DAYS_MAX}. Themes, CFIR codes, actions and approved lessons stay.",
+        f"From 1 to {DAYS_MAX}, for the notes and the photos of the board. Themes, CFIR codes, "
+        "actions and approved lessons stay.",
     )
     guest_days = _days_field(
         "Days guests stay identifiable",

@@ -4,6 +4,8 @@ Three rules, counted in days (defaults and reasons in docs/dpia.md):
 - **raw notes** of a peer assist are deleted ``note_days`` after it closed (the latest move
   to "closed"). Themes, CFIR codes, actions and lessons stay; a theme simply has no notes
   under it any more, and actions keep the words they were made from (``source_text``).
+  Photos of the board (flipcharts, paper notes) are raw notes too, and go with them, files
+  and the text read from them.
 - **guests** are anonymised with the erasure (``accounts.erasure.guest_erase``)
   ``guest_days`` after the later of their link's expiry, their last visit and the close of
   the peer assist they were invited to; never while that peer assist is still open.
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -30,7 +33,7 @@ from django_tasks import task
 
 from peerassist.accounts.erasure import FORMER, guest_erase
 from peerassist.accounts.models import Guest, Organisation, User
-from peerassist.assists.models import Note, PeerAssist, Status, StatusChange
+from peerassist.assists.models import BoardPhoto, Note, PeerAssist, Status, StatusChange
 from peerassist.audit.context import audit_as
 from peerassist.audit.models import AuditEntry, Channel
 from peerassist.audit.record import audit_record
@@ -151,6 +154,15 @@ def notes_due(organisation: Organisation, policy: RetentionPolicy, now: datetime
     ).order_by("assist_id", "id")
 
 
+def photos_due(
+    organisation: Organisation, policy: RetentionPolicy, now: datetime
+) -> QuerySet[BoardPhoto]:
+    cutoff = now - timedelta(days=policy.note_days)
+    return BoardPhoto.objects.filter(
+        assist__in=closed_assists(organisation, cutoff).values("pk")
+    ).order_by("assist_id", "id")
+
+
 def guests_due(
     organisation: Organisation, policy: RetentionPolicy, now: datetime
 ) -> QuerySet[Guest]:
@@ -197,6 +209,7 @@ class RetentionPreview:
     policy: RetentionPolicy
     note_count: int
     notes_by_assist: list[tuple[str, int]]
+    photo_count: int
     guest_count: int
     guests: list[Guest]
     audit_count: int
@@ -205,7 +218,7 @@ class RetentionPreview:
 
     @property
     def nothing(self) -> bool:
-        return not (self.note_count or self.guest_count or self.audit_count)
+        return not (self.note_count or self.photo_count or self.guest_count or self.audit_count)
 
 
 def retention_preview(organisation: Organisation, now: datetime | None = None) -> RetentionPreview:
@@ -225,6 +238,7 @@ def retention_preview(organisation: Organisation, now: datetime | None = None) -
         policy=policy,
         note_count=notes.count(),
         notes_by_assist=[(a.title, a.due or 0) for a in by_assist[:LIST_LIMIT]],
+        photo_count=photos_due(organisation, policy, now).count(),
         guest_count=guests.count(),
         guests=list(guests[:LIST_LIMIT]),
         audit_count=audit.count(),
@@ -232,6 +246,7 @@ def retention_preview(organisation: Organisation, now: datetime | None = None) -
     )
     preview.counts = {
         "notes": preview.note_count,
+        "photos": preview.photo_count,
         "guests": preview.guest_count,
         "audit_entries": preview.audit_count,
     }
@@ -256,6 +271,7 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
         notes = list(notes_due(organisation, policy, now).select_related("assist"))
         for note in notes:
             note.delete()  # one at a time: each is audited as note.deleted
+        photos = _photos_delete(photos_due(organisation, policy, now))
     guests = 0
     for guest in guests_due(organisation, policy, now):
         guest_erase(guest=guest, confirm_name=guest.name)
@@ -263,7 +279,7 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
     audit = audit_entries_purge(
         organisation_id=organisation.pk, before=now - timedelta(days=policy.audit_days)
     )
-    counts = {"notes": len(notes), "guests": guests, "audit_entries": audit}
+    counts = {"notes": len(notes), "photos": photos, "guests": guests, "audit_entries": audit}
     audit_record(
         kind="retention.run",
         object_type="retention",
@@ -272,6 +288,25 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
         changes={k: (None, v) for k, v in counts.items()},
     )
     return counts
+
+
+def _photos_delete(photos: QuerySet[BoardPhoto]) -> int:
+    """Delete the photos' rows now and their files once the deletion commits (a rollback
+    keeps both)."""
+    files: list[tuple[Storage, str]] = []
+    removed = 0
+    for photo in photos:
+        if photo.file.name:
+            files.append((photo.file.storage, photo.file.name))
+        photo.delete()
+        removed += 1
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return removed
 
 
 def unowned_audit_cutoff(now: datetime) -> datetime:
@@ -292,7 +327,14 @@ def retention_apply_all_task() -> dict[str, int]:
 def retention_apply_all(now: datetime | None = None) -> dict[str, int]:
     """Every organisation's rules, then entries of no organisation and expired exports."""
     now = now or timezone.now()
-    totals = {"organisations": 0, "notes": 0, "guests": 0, "audit_entries": 0, "exports": 0}
+    totals = {
+        "organisations": 0,
+        "notes": 0,
+        "photos": 0,
+        "guests": 0,
+        "audit_entries": 0,
+        "exports": 0,
+    }
     for organisation in Organisation.objects.order_by("pk"):
         counts = retention_apply(organisation, now)
         totals["organisations"] += 1

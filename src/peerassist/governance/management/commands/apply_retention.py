@@ -1,9 +1,9 @@
 """``peerassist apply_retention``: every organisation's retention rules, once a day (cron).
 
-Deletes raw notes of peer assists closed longer ago than the rule, anonymises guests past
-theirs, removes old audit entries (through the one path the PostgreSQL trigger allows) and
-expired subject access exports. Each organisation's run is one audit entry. Running it twice
-in a day removes nothing twice.
+Deletes raw notes (and photos of the board) of peer assists closed longer ago than the rule,
+anonymises guests past theirs, removes old audit entries (through the one path the PostgreSQL
+trigger allows) and expired subject access exports. Each organisation's run is one audit
+entry. Running it twice in a day removes nothing twice.
 
     # crontab: daily at 02:30
     30 2 * * *  cd /srv/peerassist && .venv/bin/peerassist apply_retention
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         totals = retention_apply_all()
         self.stdout.write(
             f"Applied retention for {totals['organisations']} organisations: removed "
-            f"{totals['notes']} raw notes and {totals['audit_entries']} audit entries, "
+            f"{totals['notes']} raw notes, {totals['photos']} board photos and "
+            f"{totals['audit_entries']} audit entries, "
             f"anonymised {totals['guests']} guests, expired {totals['exports']} exports."
         )
