@@ -33,6 +33,17 @@ function keepChoices(current, fresh) {
     const twin = fresh.querySelector(`#${CSS.escape(box.id)}`);
     if (twin && twin.type === box.type && twin.value === box.value) twin.checked = box.checked;
   }
+  // A choice made in a list (where to move the ticked notes, which themes to merge, an
+  // action's status) stays made, if the fresh list still offers it.
+  for (const select of current.querySelectorAll("select[id]")) {
+    if ([...select.options].every((option) => option.selected === option.defaultSelected)) continue;
+    const twin = fresh.querySelector(`select#${CSS.escape(select.id)}`);
+    if (!twin) continue;
+    const chosen = new Set([...select.selectedOptions].map((option) => option.value));
+    const offered = new Set([...twin.options].map((option) => option.value));
+    if (![...chosen].every((value) => offered.has(value))) continue;
+    for (const option of twin.options) option.selected = chosen.has(option.value);
+  }
 }
 
 // Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones

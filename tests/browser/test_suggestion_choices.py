@@ -1,7 +1,8 @@
 """Choosing among suggested notes in Chromium while the analysis changes live: the host lead
 unticks a note of an "Add … to ‹theme›" suggestion and types a title for a suggested new
 theme; the facilitator changes the board meanwhile, the page redraws, and the untick and the
-title are still there; accepting adds only the ticked notes. axe at each state.
+title are still there; accepting adds only the ticked notes. Choices in the page's lists
+(where to move notes, which themes to merge) survive a redraw the same way. axe at each state.
 
 Runs on its own peer assist (made here, in the analyse phase, in the demo's project), so
 the demo's analysis that other browser tests share is left as it was."""
@@ -169,5 +170,43 @@ def test_unticks_and_a_typed_title_survive_a_live_redraw(
     made_from = host.locator(".pa-an-theme", has_text="Training for healthcare assistants")
     for text in NEW_NOTES:
         expect(made_from.locator(".pa-an-note", has_text=text)).to_have_count(1)
+    assert host.console_errors == [], host.console_errors
+    assert facilitator.console_errors == [], facilitator.console_errors
+
+
+def test_choices_in_lists_survive_a_live_redraw(
+    new_page: Callable[..., Any], made: dict[str, Any]
+) -> None:
+    """Where to move the ticked notes and which themes to merge stay chosen while other
+    people's changes redraw the wall; a choice the fresh list no longer offers (its theme was
+    deleted) falls back to the list's own default, never to another theme."""
+    assist_id = made["assist"]
+    host = open_analysis(new_page, HOST_LEAD, assist_id)
+    facilitator = open_analysis(new_page, FACILITATOR, assist_id)
+    themes = f"/api/v1/analysis/assists/{assist_id}/themes"
+    estates = call(facilitator, "POST", themes, {"title": "Estates", "note_ids": []})
+    assert estates["status"] == 201, estates
+    expect(host.locator("#move-target option", has_text="Estates")).to_have_count(1)
+
+    host.locator("#move-target").select_option(label="Estates")
+    host.locator("#merge-source").select_option(label="Estates")
+    host.locator("#merge-into").select_option(label=THEME)
+    host.locator(".pa-aff-wall").focus()
+    host.evaluate("document.getElementById('analysis-board').dataset.drawn = 'before'")
+
+    rota = call(facilitator, "POST", themes, {"title": "Rota", "note_ids": []})
+    assert rota["status"] == 201, rota
+    expect(host.locator("#move-target option", has_text="Rota")).to_have_count(1)
+    expect(host.locator("#analysis-board")).not_to_have_attribute("data-drawn", "before")
+    expect(host.locator("#move-target option:checked")).to_have_text("Estates")
+    expect(host.locator("#merge-source option:checked")).to_have_text("Estates")
+    expect(host.locator("#merge-into option:checked")).to_have_text(THEME)
+    assert_accessible(host, "lists redrawn with the person's choices")
+
+    gone = call(facilitator, "DELETE", f"{themes}/{estates['body']['theme']['id']}")
+    assert gone["status"] in (200, 204), gone
+    expect(host.locator("#move-target option", has_text="Estates")).to_have_count(0)
+    expect(host.locator("#move-target")).to_have_value("")
+    expect(host.locator("#merge-into option:checked")).to_have_text(THEME)
     assert host.console_errors == [], host.console_errors
     assert facilitator.console_errors == [], facilitator.console_errors
