@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from peerassist.core.models import TimeStampedModel
+from peerassist.core.sealed import seal, unseal
 
 
 class Organisation(TimeStampedModel):
@@ -187,8 +188,9 @@ class OrganisationSso(TimeStampedModel):
     """An organisation's single sign-on through an OpenID Connect provider (``accounts/sso``).
 
     People whose verified e-mail domain is in ``allowed_domains`` may sign in at ``issuer``
-    and become members. The client secret is kept as given (the provider needs it back) and
-    is never shown again in full: pages show its last four characters.
+    and become members. The client secret is kept sealed (core/sealed.py: the provider needs
+    it back, so it cannot be hashed) and is never shown again in full: pages show its last
+    four characters.
     """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="sso")
@@ -196,7 +198,7 @@ class OrganisationSso(TimeStampedModel):
     provider_name = models.CharField(max_length=80, blank=True)
     issuer = models.URLField(max_length=300)
     client_id = models.CharField(max_length=200)
-    client_secret = models.CharField(max_length=500, blank=True)
+    client_secret_sealed = models.TextField(blank=True)
     allowed_domains = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -211,11 +213,21 @@ class OrganisationSso(TimeStampedModel):
         return self.provider_name or f"{self.organisation}'s sign-in service"
 
     @property
+    def client_secret(self) -> str:
+        """The secret as the provider gave it ("" if none, or if it can no longer be opened)."""
+        return unseal(self.client_secret_sealed)
+
+    @client_secret.setter
+    def client_secret(self, plain: str) -> None:
+        self.client_secret_sealed = seal(plain)
+
+    @property
     def secret_hint(self) -> str:
         """The end of the secret, enough to tell two apart; nothing if it is short."""
-        if len(self.client_secret) < 12:
-            return "set" if self.client_secret else ""
-        return f"ending in …{self.client_secret[-4:]}"
+        secret = self.client_secret
+        if len(secret) < 12:
+            return "set" if secret else ""
+        return f"ending in …{secret[-4:]}"
 
 
 class SsoIdentity(TimeStampedModel):

@@ -46,6 +46,9 @@ if not SECRET_KEY:
         )
 elif not (DEBUG or TESTING) and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured("SECRET_KEY is too short or is the development key; use 50+ chars.")
+# Earlier keys, comma-separated, while a new SECRET_KEY takes over: sessions, signed links and
+# sealed secrets (core/sealed.py) made under them still open (docs/deployment.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG or TESTING else ""

@@ -54,6 +54,10 @@ def sso_configure(
     secret_changed = bool(client_secret) and client_secret != config.client_secret
     if client_secret:
         config.client_secret = client_secret
+    elif config.client_secret:
+        # Kept, and sealed again under today's SECRET_KEY (core/sealed.py), so the old key
+        # can leave SECRET_KEY_FALLBACKS once every organisation has saved.
+        config.client_secret = config.client_secret
     if enabled:
         if not config.client_secret:
             raise Invalid("Enter the client secret to switch sign-on on.", code="no_secret")
