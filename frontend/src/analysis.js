@@ -46,6 +46,18 @@ function keepChoices(current, fresh) {
   }
 }
 
+// Where focus goes back to once ``fresh`` replaces the section holding ``active``: the
+// element with its id, or one without an id (the "Move selected" button, say) by its place
+// in a form that has one. Without this a redraw between two key presses dropped the
+// keyboard user's focus onto the page itself.
+function focusTwin(active, fresh) {
+  if (active.id) return fresh.id === active.id ? fresh : fresh.querySelector(`#${CSS.escape(active.id)}`);
+  const form = active.form;
+  if (!form?.id) return null;
+  const twinForm = fresh.id === form.id ? fresh : fresh.querySelector(`form#${CSS.escape(form.id)}`);
+  return twinForm?.elements[[...form.elements].indexOf(active)] || null;
+}
+
 // Swap in the server's fresh sections; the ticked notes in ``keep`` (by default, the ones
 // ticked when the answer arrives) stay ticked, and focus stays where it was.
 async function refresh(root, keep = null) {
@@ -63,7 +75,7 @@ async function refresh(root, keep = null) {
     if (!current || !fresh) continue;
     // Never pull a form out from under someone who is typing in it.
     if (active && active !== document.body && current.contains(active) && active.matches("input[type=text], input:not([type]), textarea")) continue;
-    const focusedId = active && current.contains(active) ? active.id : null;
+    const refocus = active && current.contains(active) ? focusTwin(active, fresh) : null;
     // Keep what someone has typed but not yet sent (a new theme's title, a suggested
     // theme's title, say).
     for (const field of current.querySelectorAll("input[id]:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea[id]")) {
@@ -77,7 +89,7 @@ async function refresh(root, keep = null) {
       if (owner) fresh.querySelector(`#${CSS.escape(owner.id)} details`)?.setAttribute("open", "");
     }
     current.replaceWith(fresh);
-    if (focusedId) document.getElementById(focusedId)?.focus();
+    refocus?.focus();
   }
   wall?.prepare(ticked);
 }

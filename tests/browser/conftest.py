@@ -103,9 +103,12 @@ def new_page(browser: Any, server: ServerProcess) -> Iterator[Callable[..., Any]
 
 
 def assert_accessible(page: Any, context: str = "") -> None:
-    """axe finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    """axe finds no WCAG 2.2 A/AA violation on the page as it is now, once it has loaded:
+    run while a page that a click opened still waits for its stylesheet, axe measures the
+    unstyled page (its links are then too small to touch, say)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     results = Axe().run(
         page,
         options={

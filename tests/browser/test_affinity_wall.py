@@ -66,6 +66,7 @@ def test_multi_selection_moves_by_mouse_and_by_keyboard(
     host.locator("#move-target").select_option(label="Ungrouped notes")
     host.keyboard.press("Tab")
     host.keyboard.press("Tab")
+    expect(host.get_by_role("button", name="Move selected")).to_be_focused()
     host.keyboard.press("Enter")
     expect(host.locator("[data-live-status]")).to_have_text("3 notes moved to the ungrouped notes.")
     expect(scope.locator(".pa-an-note")).to_have_count(before)

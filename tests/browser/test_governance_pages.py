@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.servers import ServerStack
@@ -36,11 +37,10 @@ def test_an_admin_reaches_the_governance_pages_from_the_menu(new_page: Any) -> N
     page = new_page(ADMIN)
     page.goto("/")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Governance").click()
-    assert page.get_by_role("heading", name=re.compile("Information governance")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Information governance"))).to_be_visible()
     assert_accessible(page, "governance hub")
     for name in ("Audit log", "Subject access exports", "Erase a person", "Retention"):
-        assert page.get_by_role("link", name=name).is_visible()
-
+        expect(page.get_by_role("link", name=name)).to_be_visible()
     others = new_page(HOST)
     others.goto("/")
     assert others.get_by_role("link", name="Governance").count() == 0
@@ -51,7 +51,7 @@ def test_an_admin_asks_for_an_export_and_downloads_it_once(new_page: Any) -> Non
     page.goto("/governance/exports/")
     assert_accessible(page, "exports, empty search")
     page.get_by_role("button", name="Find").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "exports, search error")
     page.console_errors.clear()  # the browser logs the form's 400 answer; nothing else may fail
     page.get_by_label("Name or e-mail address").fill("host.lead")
@@ -59,14 +59,14 @@ def test_an_admin_asks_for_an_export_and_downloads_it_once(new_page: Any) -> Non
     assert_accessible(page, "exports, people found")
     page.get_by_role("button", name=re.compile("Export what we hold about")).first.click()
     status = page.get_by_role("status")
-    assert "Ready to download" in status.inner_text()
+    expect(status).to_contain_text("Ready to download")
     assert_accessible(page, "export ready")
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the ZIP file").click()
     assert info.value.suggested_filename.endswith(".zip")
     # The same button again: the file has gone.
     page.reload()
-    assert page.get_by_text(re.compile("^Downloaded on")).is_visible()
+    expect(page.get_by_text(re.compile("^Downloaded on"))).to_be_visible()
     assert page.get_by_role("button", name="Download the ZIP file").is_hidden()
     assert page.console_errors == []
 
@@ -81,7 +81,7 @@ def test_the_export_page_polls_its_progress_until_the_worker_is_done(
     page.goto(f"/governance/exports/{export_id}/")
     status = page.locator("#export-status")
     assert status.get_attribute("aria-live") == "polite"
-    assert "step 0 of 11" in status.inner_text()
+    expect(status).to_contain_text("step 0 of 11")
     assert page.get_by_role("button", name="Download the ZIP file").is_hidden()
     assert page.get_by_role("link", name="Check again").is_hidden()  # JavaScript polls
     assert_accessible(page, "export waiting")
@@ -92,7 +92,7 @@ def test_the_export_page_polls_its_progress_until_the_worker_is_done(
         f"export_build_task.call({export_id})",
     )
     page.get_by_role("button", name="Download the ZIP file").wait_for(timeout=60_000)
-    assert "Ready to download" in status.inner_text()
+    expect(status).to_contain_text("Ready to download")
     assert page.locator("#export-bar").get_attribute("value") == "100"
     assert_accessible(page, "export ready after polling")
 
@@ -105,15 +105,15 @@ def test_retention_rules_refuse_bad_values_and_the_preview_counts(new_page: Any)
     page.get_by_label("Days to keep the audit log").fill("100000")
     page.get_by_role("button", name="Save retention rules").click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_text("from 1 to 3650").is_visible()
-    assert summary.get_by_text("from 30 to 3650").is_visible()
+    expect(summary.get_by_text("from 1 to 3650")).to_be_visible()
+    expect(summary.get_by_text("from 30 to 3650")).to_be_visible()
     assert_accessible(page, "retention rules with errors")
     page.get_by_label("Days to keep raw notes after a peer assist closes").fill("400")
     page.get_by_label("Days to keep the audit log").fill("800")
     page.get_by_role("button", name="Save retention rules").click()
-    assert page.get_by_text("Retention rules saved.").is_visible()
+    expect(page.get_by_text("Retention rules saved.")).to_be_visible()
     page.get_by_role("link", name="See what the next run would remove").click()
-    assert page.get_by_text("Raw notes deleted").is_visible()
+    expect(page.get_by_text("Raw notes deleted")).to_be_visible()
     assert_accessible(page, "retention preview")
 
 

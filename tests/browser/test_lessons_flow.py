@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -36,7 +37,7 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
 
     # Submitting an empty form shows the NHS error summary.
     host.get_by_role("button", name="Save draft").click()
-    assert host.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(host.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert_accessible(host, "lesson form with errors")
 
     host.get_by_label("Title").fill(title)
@@ -51,7 +52,7 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
     host.wait_for_url("**/lessons/*/")
     shot(host, "saved")
     host.get_by_role("button", name="Submit for review").click()
-    assert host.get_by_text("Submitted. A knowledge manager will review").is_visible()
+    expect(host.get_by_text("Submitted. A knowledge manager will review")).to_be_visible()
     assert_accessible(host, "lesson detail, submitted")
 
     km = new_page(KM)
@@ -61,7 +62,7 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
     assert_accessible(km, "review page")
     km.get_by_label("Approve: it can leave the project").check()
     km.get_by_role("button", name="Record decision").click()
-    assert km.get_by_text("Decision recorded").is_visible()
+    expect(km.get_by_text("Decision recorded")).to_be_visible()
     shot(km, "detail")
 
     other = new_page(OTHER_ORG)
@@ -69,8 +70,8 @@ def test_publish_approve_and_find_from_another_organisation(new_page: Any) -> No
     assert_accessible(other, "lessons list from another organisation")
     shot(other, "list")
     other.get_by_role("link", name=title).click()
-    assert other.get_by_role("heading", name=title).is_visible()
-    assert other.get_by_text("III.A3 Work Infrastructure").is_visible()
+    expect(other.get_by_role("heading", name=title)).to_be_visible()
+    expect(other.get_by_text("III.A3 Work Infrastructure")).to_be_visible()
     assert not host.console_errors and not km.console_errors and not other.console_errors
 
 
@@ -79,7 +80,7 @@ def test_every_lesson_page_passes_axe_at_desktop_and_phone_width(new_page: Any) 
     page = new_page(HOST)
     page.set_default_timeout(90_000)  # the first lesson saved may wait for the search model
     page.goto("/lessons/insights/")
-    assert page.locator("svg[role=img]").first.is_visible()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
     assert_accessible(page, "insights")
     shot(page, "insights")
     page.goto("/lessons/insights/?scope=shared")
@@ -90,14 +91,14 @@ def test_every_lesson_page_passes_axe_at_desktop_and_phone_width(new_page: Any) 
     page.get_by_role("link", name="Lessons learned log").click()
     page.get_by_label("What you noticed").fill("Cover rota agreed with the ward manager")
     page.get_by_role("button", name="Add to the log").click()
-    assert page.get_by_text("Cover rota agreed with the ward manager", exact=True).is_visible()
+    expect(page.get_by_text("Cover rota agreed with the ward manager", exact=True)).to_be_visible()
     assert_accessible(page, "log")
     shot(page, "log")
 
     page.get_by_role("link", name="lessons learned report").first.click()
     page.get_by_label("Title").fill("Pilot report")
     page.get_by_role("button", name="Create report").click()
-    assert page.get_by_text("Cover rota agreed with the ward manager", exact=True).is_visible()
+    expect(page.get_by_text("Cover rota agreed with the ward manager", exact=True)).to_be_visible()
     assert_accessible(page, "report")
 
     page.go_back()
@@ -108,7 +109,7 @@ def test_every_lesson_page_passes_axe_at_desktop_and_phone_width(new_page: Any) 
     page.get_by_label("What would we do differently next time").fill("Agree cover first")
     page.get_by_role("button", name="Save retrospect").click()
     page.get_by_role("button", name="Draft lessons from what we would do differently").click()
-    assert page.get_by_text("1 draft lesson made").is_visible()
+    expect(page.get_by_text("1 draft lesson made")).to_be_visible()
     assert_accessible(page, "retrospect")
     shot(page, "retrospect")
 

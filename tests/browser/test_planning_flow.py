@@ -32,7 +32,7 @@ def test_host_plans_a_peer_assist_and_sends_invitations(new_page: Any) -> None:
     page.get_by_label("Date", exact=True).fill("2001-01-01")
     page.get_by_role("button", name="Create the peer assist").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert "The date must be today or in the future." in summary.inner_text()
+    expect(summary).to_contain_text("The date must be today or in the future.")
     assert_accessible(page, "on the plan form with errors")
 
     day = timezone.localdate() + timedelta(days=10)
@@ -41,7 +41,7 @@ def test_host_plans_a_peer_assist_and_sends_invitations(new_page: Any) -> None:
     page.get_by_label("End time").fill("13:00")
     page.get_by_label("Purpose").fill("Learn how others protected time for recovery work.")
     page.get_by_role("button", name="Create the peer assist").click()
-    assert page.get_by_role("heading", name="Browser-planned peer assist").is_visible()
+    expect(page.get_by_role("heading", name="Browser-planned peer assist")).to_be_visible()
     assert "A peer assist is for learning before you decide" in page.content()
     assert_accessible(page, "on the planning page")
 
@@ -50,7 +50,7 @@ def test_host_plans_a_peer_assist_and_sends_invitations(new_page: Any) -> None:
     page.get_by_role("button", name="Use this template").click()
     assert page.locator("#agenda-total").inner_text() == "220"
     first_row = page.locator(".pa-agenda tbody tr").first
-    assert "Welcome" in first_row.inner_text()
+    expect(first_row).to_contain_text("Welcome")
     page.get_by_role("button", name=re.compile(r"^Down\W+Welcome")).click()
     expect(page.locator(".pa-agenda tbody tr").first).to_contain_text("Tell")
     assert_accessible(page, "on the agenda page")
@@ -94,7 +94,7 @@ def test_host_plans_a_peer_assist_and_sends_invitations(new_page: Any) -> None:
     page.get_by_role("navigation", name="Planning").get_by_role(
         "link", name="Briefing pack"
     ).click()
-    assert page.get_by_role("heading", name="What the host team wants to learn").is_visible()
+    expect(page.get_by_role("heading", name="What the host team wants to learn")).to_be_visible()
     assert_accessible(page, "on the briefing pack")
 
     page.get_by_role("navigation", name="Planning").get_by_role("link", name="Overview").click()
@@ -128,7 +128,7 @@ def test_visitor_opens_their_link_and_replies(new_page: Any, server_stack: Serve
     )
     page = new_page(width=320)
     page.goto(f"/accounts/guest/{token}/")
-    assert page.get_by_role("heading", name="Your reply").is_visible()
+    expect(page.get_by_role("heading", name="Your reply")).to_be_visible()
     assert_accessible(page, "on the invitation page at 320 px")
     page.get_by_label("Yes, I will take part").check()
     page.get_by_role("button", name="Send my reply").click()

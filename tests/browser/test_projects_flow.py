@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -35,24 +36,26 @@ def test_project_to_bar_to_learning_needs_to_enablers(new_page: Any) -> None:
     page = new_page(HOST)
     page.set_default_timeout(SLOW_MS)
     page.goto("/projects/tools/")
-    assert page.get_by_role("heading", name="Learning tools").is_visible()
+    expect(page.get_by_role("heading", name="Learning tools")).to_be_visible()
     assert_accessible(page, "on the tools catalogue")
     _shot(page, "tools")
     page.get_by_role("link", name="Peer assist", exact=True).click()
-    assert page.get_by_text("4 out of 5").first.is_visible()
+    expect(page.get_by_text("4 out of 5").first).to_be_visible()
     assert_accessible(page, "on a tool page")
 
     page.goto("/projects/")
     assert_accessible(page, "on the project list")
     page.get_by_role("link", name="Start a project").click()
     page.get_by_role("button", name="Start the project").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page, "with the error summary on the project form")
     page.get_by_label("Title").fill("Browser test: recovery cafés <b>bold</b>")
     page.get_by_label("Care setting").fill("Community")
     page.get_by_role("button", name="Start the project").click()
     page.wait_for_url(re.compile(r"/projects/\d+/$"))
-    assert page.get_by_role("heading", name="Browser test: recovery cafés <b>bold</b>").is_visible()
+    expect(
+        page.get_by_role("heading", name="Browser test: recovery cafés <b>bold</b>")
+    ).to_be_visible()
     assert_accessible(page, "on the project page")
     _shot(page, "project")
 
@@ -84,7 +87,7 @@ def test_project_to_bar_to_learning_needs_to_enablers(new_page: Any) -> None:
     assert (
         page.get_by_label("Learning need 1", exact=True).input_value() == "What did the cafés cost?"
     )
-    assert page.get_by_text("Has this been solved before?").first.is_visible()
+    expect(page.get_by_text("Has this been solved before?").first).to_be_visible()
     assert_accessible(page, "on the BAR page with learning needs")
     _shot(page, "bar")
 
@@ -92,7 +95,7 @@ def test_project_to_bar_to_learning_needs_to_enablers(new_page: Any) -> None:
     page.get_by_role("link", name="Open the enablers check").click()
     assert_accessible(page, "on the enablers check")
     page.get_by_role("button", name=re.compile(r"^Add\W+Protected time in staff diaries")).click()
-    assert page.get_by_text("Set its status and owner").is_visible()
+    expect(page.get_by_text("Set its status and owner")).to_be_visible()
     assert_accessible(page, "after adding a suggested enabler")
     _shot(page, "enablers")
     page.get_by_role(
@@ -115,10 +118,10 @@ def test_project_to_bar_to_learning_needs_to_enablers(new_page: Any) -> None:
     # The project list narrows as you type (htmx); without JS the same form is a plain GET.
     page.goto("/projects/")
     results = page.locator("#project-results")
-    assert results.get_by_role("link", name=re.compile("Bringing the Healthy")).is_visible()
+    expect(results.get_by_role("link", name=re.compile("Bringing the Healthy"))).to_be_visible()
     page.get_by_label("Search projects").fill("recovery cafés")
     results.get_by_role("link", name=re.compile("Bringing the Healthy")).wait_for(state="detached")
-    assert results.get_by_role("link", name=re.compile("Browser test")).is_visible()
+    expect(results.get_by_role("link", name=re.compile("Browser test"))).to_be_visible()
     assert_accessible(page, "on the filtered project list")
     assert page.console_errors == []
 
@@ -169,10 +172,10 @@ def test_team_edit_and_enabler_pages_are_accessible(new_page: Any) -> None:
     page.goto("/projects/")
     page.get_by_role("link", name=re.compile("Bringing the Healthy Addiction")).click()
     page.get_by_role("link", name="Manage the host team").click()
-    assert page.get_by_role("heading", name="Host team").is_visible()
+    expect(page.get_by_role("heading", name="Host team")).to_be_visible()
     assert_accessible(page, "on the host team page")
     page.get_by_role("button", name="Add to the host team").click()
-    assert page.get_by_text("Choose a colleague to add.").first.is_visible()
+    expect(page.get_by_text("Choose a colleague to add.").first).to_be_visible()
     assert_accessible(page, "with an error on the host team page")
     page.get_by_role("link", name="Back to the project").click()
     page.get_by_role("link", name=re.compile("Edit project details")).click()

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import assert_accessible
@@ -50,9 +51,9 @@ def test_host_reads_report_and_downloads_the_pdf(new_page: Any, demo: dict[str, 
     """The report lists the notes and the chart with its table; the PDF download holds them."""
     page = new_page(HOST)
     page.goto(f"/reports/assists/{demo['assist']}/")
-    assert page.get_by_role("heading", name="Notes", exact=False).first.is_visible()
-    assert page.get_by_role("img", name="Enablers and barriers by CFIR 2.0 domain").is_visible()
-    assert page.get_by_role("table", name="The chart's numbers").is_visible()
+    expect(page.get_by_role("heading", name="Notes", exact=False).first).to_be_visible()
+    expect(page.get_by_role("img", name="Enablers and barriers by CFIR 2.0 domain")).to_be_visible()
+    expect(page.get_by_role("table", name="The chart's numbers")).to_be_visible()
     first_note = page.locator(".pa-report__note .pa-prewrap").first.inner_text()
     assert_accessible(page, "on the report")
     _shot(page, "report")
@@ -116,18 +117,18 @@ def test_host_shares_back_and_the_visitor_replies(new_page: Any, demo: dict[str,
     visitor.get_by_role("heading", name="What the host team will do").wait_for()
     assert_accessible(visitor, "on the visitor's page")
     visitor.get_by_role("button", name="Send comments").click()
-    assert visitor.locator(".nhsuk-error-summary").is_visible()
+    expect(visitor.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(visitor, "with the comment error")
     visitor.get_by_label("Your comments for the host team").fill("Consider peer mentors too.")
     visitor.get_by_role("button", name="Send comments").click()
     visitor.get_by_text("The host team can now read your comments").wait_for()
     _shot(visitor, "shared")
     visitor.get_by_role("link", name="Read the full report").click()
-    assert visitor.get_by_role("heading", name="Actions").is_visible()
+    expect(visitor.get_by_role("heading", name="Actions")).to_be_visible()
     assert_accessible(visitor, "on the report as a visitor")
 
     host.reload()
-    assert host.get_by_text("Consider peer mentors too.").is_visible()
+    expect(host.get_by_text("Consider peer mentors too.")).to_be_visible()
 
 
 def test_after_action_review_errors_and_save(new_page: Any, demo: dict[str, Any]) -> None:
@@ -137,7 +138,7 @@ def test_after_action_review_errors_and_save(new_page: Any, demo: dict[str, Any]
     assert_accessible(page, "on the AAR")
     page.get_by_role("button", name="Save review").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert "Answer at least one of the four questions." in summary.inner_text()
+    expect(summary).to_contain_text("Answer at least one of the four questions.")
     assert_accessible(page, "with AAR errors")
     page.get_by_label("What actually happened?").fill("Two of four needs were answered well.")
     page.get_by_role("button", name="Save review").click()

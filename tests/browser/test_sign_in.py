@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD, assert_accessible
 
@@ -21,8 +22,10 @@ def test_demo_user_signs_in_and_sees_their_home(new_page: Any) -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Projects").is_visible()
-    assert page.get_by_role("link", name="Bringing the Healthy Addiction Treatment").is_visible()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Bringing the Healthy Addiction Treatment")
+    ).to_be_visible()
     assert_accessible(page, "on the home page")
     assert page.console_errors == []
 
@@ -35,8 +38,8 @@ def test_wrong_password_shows_the_error_summary(new_page: Any) -> None:
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter the e-mail address and password" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter the e-mail address and password")
     # The page's script moves focus once it has run; wait for it rather than read it at load.
     page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
     assert_accessible(page, "with the error summary")

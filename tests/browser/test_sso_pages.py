@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.sso_provider import CLIENTS, PASSWORD, PEOPLE, provider_start, provider_stop
 from tests.browser.conftest import assert_accessible
@@ -19,28 +20,28 @@ def test_sign_in_with_your_organisation(new_page: Callable[..., Any]) -> None:
     page = new_page()
     page.goto("/accounts/sign-in/")
     page.get_by_role("link", name="Sign in with your organisation").click()
-    assert page.get_by_role("heading", name="Sign in with your organisation").is_visible()
+    expect(page.get_by_role("heading", name="Sign in with your organisation")).to_be_visible()
     assert_accessible(page, "sso sign-in")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Enter your work e-mail address").first.is_visible()
+    expect(page.get_by_text("Enter your work e-mail address").first).to_be_visible()
     assert_accessible(page, "sso sign-in, empty")
     page.get_by_label("Your work e-mail address").fill("new.starter@northmoor.example")
     page.get_by_role("button", name="Continue").click()
     # The demo points the trust at the local test provider, which no test starts on 8090.
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "sso sign-in, provider down")
 
 
 def test_an_admin_edits_single_sign_on(new_page: Callable[..., Any]) -> None:
     page = new_page("admin@northmoor.example")
     page.goto("/accounts/sso/settings/")
-    assert page.get_by_role("heading", name="Single sign-on").is_visible()
+    expect(page.get_by_role("heading", name="Single sign-on")).to_be_visible()
     assert page.get_by_label("Issuer").input_value() == "http://127.0.0.1:8090/o"
     assert "demo-secret" not in page.content()
     assert_accessible(page, "sso settings")
     page.get_by_label("Allowed e-mail domains").fill("northmoor example")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "sso settings, with an error")
 
 
@@ -73,7 +74,7 @@ def test_an_admin_sets_up_a_provider_and_a_new_person_signs_in_through_it(
         admin.get_by_label("Client secret").fill(CLIENTS["trust"].client_secret)
         admin.get_by_label("Allowed e-mail domains").fill("northmoor.example\nsso-test.example")
         admin.get_by_role("button", name="Save settings").click()
-        assert admin.get_by_text("Single sign-on settings saved.").is_visible()
+        expect(admin.get_by_text("Single sign-on settings saved.")).to_be_visible()
         assert CLIENTS["trust"].client_secret not in admin.content()
 
         page = new_page()
@@ -87,8 +88,8 @@ def test_an_admin_sets_up_a_provider_and_a_new_person_signs_in_through_it(
         page.click("button[type=submit]")
         page.click("input[name=allow]")
         page.wait_for_url(f"{server.url}/")
-        assert page.get_by_text(f"Signed in as {email}.").is_visible()
-        assert page.get_by_text(PEOPLE["pat"][1]).first.is_visible()
+        expect(page.get_by_text(f"Signed in as {email}.")).to_be_visible()
+        expect(page.get_by_text(PEOPLE["pat"][1]).first).to_be_visible()
     finally:
         provider_stop(process)
         admin.goto("/accounts/sso/settings/")

@@ -2,7 +2,8 @@
 unticks a note of an "Add … to ‹theme›" suggestion and types a title for a suggested new
 theme; the facilitator changes the board meanwhile, the page redraws, and the untick and the
 title are still there; accepting adds only the ticked notes. Choices in the page's lists
-(where to move notes, which themes to merge) survive a redraw the same way. axe at each state.
+(where to move notes, which themes to merge) survive a redraw the same way, and so does focus
+on a button without an id. axe at each state.
 
 Runs on its own peer assist (made here, in the analyse phase, in the demo's project), so
 the demo's analysis that other browser tests share is left as it was."""
@@ -191,7 +192,9 @@ def test_choices_in_lists_survive_a_live_redraw(
     host.locator("#move-target").select_option(label="Estates")
     host.locator("#merge-source").select_option(label="Estates")
     host.locator("#merge-into").select_option(label=THEME)
-    host.locator(".pa-aff-wall").focus()
+    # A keyboard user on their way to the button, which has no id of its own.
+    move = host.get_by_role("button", name="Move selected")
+    move.focus()
     host.evaluate("document.getElementById('analysis-board').dataset.drawn = 'before'")
 
     rota = call(facilitator, "POST", themes, {"title": "Rota", "note_ids": []})
@@ -201,6 +204,7 @@ def test_choices_in_lists_survive_a_live_redraw(
     expect(host.locator("#move-target option:checked")).to_have_text("Estates")
     expect(host.locator("#merge-source option:checked")).to_have_text("Estates")
     expect(host.locator("#merge-into option:checked")).to_have_text(THEME)
+    expect(move).to_be_focused()
     assert_accessible(host, "lists redrawn with the person's choices")
 
     gone = call(facilitator, "DELETE", f"{themes}/{estates['body']['theme']['id']}")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -17,8 +18,8 @@ ADMIN = "admin@northmoor.example"
 def test_an_admin_reads_and_filters_the_audit_log(new_page: Callable[..., Any]) -> None:
     page = new_page(ADMIN)
     page.goto("/accounts/audit/")
-    assert page.get_by_role("heading", name="Audit log").is_visible()
-    assert page.get_by_text("sign_in", exact=True).first.is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    expect(page.get_by_text("sign_in", exact=True).first).to_be_visible()
     assert_accessible(page, "audit log")
     page.get_by_label("What happened").fill("sign_in")
     page.get_by_role("button", name="Filter").click()
@@ -27,7 +28,7 @@ def test_an_admin_reads_and_filters_the_audit_log(new_page: Callable[..., Any]) 
     page.get_by_label("From", exact=True).fill("2026-12-31")
     page.get_by_label("To", exact=True).fill("2026-01-01")
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "with an error")
 
 
@@ -45,7 +46,7 @@ def test_a_person_makes_copies_and_revokes_an_api_token(new_page: Callable[..., 
     page.goto("/accounts/tokens/")
     assert_accessible(page, "tokens, none yet")
     page.get_by_role("button", name="Make token").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "tokens, with an error")
     page.get_by_label("Name").fill("Monthly report")
     page.get_by_role("button", name="Make token").click()
@@ -55,5 +56,5 @@ def test_a_person_makes_copies_and_revokes_an_api_token(new_page: Callable[..., 
     page.get_by_role("link", name="Back to your API tokens").click()
     assert secret not in page.content()
     page.get_by_role("button", name="Revoke Monthly report").click()
-    assert page.get_by_text("is revoked").is_visible()
+    expect(page.get_by_text("is revoked")).to_be_visible()
     assert_accessible(page, "token revoked")
