@@ -45,7 +45,7 @@ def test_search_finds_a_lesson_shared_by_another_organisation(
     page.get_by_text("Filters", exact=True).click()
     page.get_by_label("Enabler or barrier").select_option("barrier")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".pa-search-result").filter(has_text=SHARED_BY_COUNCIL).count() == 0
+    expect(page.locator(".pa-search-result").filter(has_text=SHARED_BY_COUNCIL)).to_have_count(0)
     assert_accessible(page, "filtered search with filters open")
     small = new_page(HOST_LEAD, width=320)
     small.goto("/lessons/search/?q=protected+time")
