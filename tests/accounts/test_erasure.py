@@ -100,3 +100,29 @@ def test_only_an_admin_of_their_organisation_can_erase(
     assert not Guest.objects.filter(name__startswith="Former").exists()
     lead.refresh_from_db()
     assert lead.is_active
+
+
+def test_an_admin_of_two_organisations_erases_in_the_one_chosen(
+    live: Live, admin: User, other_org: Organisation
+) -> None:
+    """``?org=`` picks the organisation, as on the other governance pages; the form posts
+    back to it; an organisation the person does not administer is refused."""
+    Membership.objects.create(user=admin, organisation=other_org, role=Membership.Role.ADMIN)
+    theirs = UserFactory(organisation=other_org, full_name="Their Person")
+    client = signed_in(admin)
+    page = client.get(f"/accounts/erase/?org={other_org.pk}").content.decode()
+    assert other_org.name in page and f'action="/accounts/erase/?org={other_org.pk}"' in page
+    body = {"email": theirs.email, "confirm_name": "Their Person"}
+    elsewhere = client.post(f"/accounts/erase/?org={live.assist.organisation_id}", body)
+    assert elsewhere.status_code == 400
+    theirs.refresh_from_db()
+    assert theirs.is_active
+    done = client.post(f"/accounts/erase/?org={other_org.pk}", body)
+    assert done.status_code == 200
+    theirs.refresh_from_db()
+    assert not theirs.is_active and theirs.full_name != "Their Person"
+    stranger = UserFactory()
+    Membership.objects.create(user=stranger, organisation=other_org, role=Membership.Role.MEMBER)
+    assert signed_in(stranger).get(f"/accounts/erase/?org={other_org.pk}").status_code == 403
+    assert client.get("/accounts/erase/?org=999999").status_code == 403
+    assert client.get("/accounts/erase/?org=abc").status_code == 404

@@ -17,7 +17,11 @@ from peerassist.core.errors import Invalid
 @login_required
 @domain_errors
 def erase(request: HttpRequest) -> HttpResponse:
-    organisation = access_audit_organisation(getattr(request, "actor", None))
+    """In the organisation ``?org=`` names (an administrator of several chooses on the
+    governance page), else the first they administer."""
+    organisation = access_audit_organisation(
+        getattr(request, "actor", None), request.GET.get("org")
+    )
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()

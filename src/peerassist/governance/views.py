@@ -74,7 +74,7 @@ def hub(request: HttpRequest) -> HttpResponse:
         ),
         (
             "Erase a person",
-            reverse("accounts:erase"),
+            reverse("accounts:erase") + org,
             "Anonymise an account or a guest. Their notes, actions and lessons stay.",
         ),
         (
