@@ -123,6 +123,10 @@ def test_an_admin_of_two_organisations_erases_in_the_one_chosen(
     assert not theirs.is_active and theirs.full_name != "Their Person"
     stranger = UserFactory()
     Membership.objects.create(user=stranger, organisation=other_org, role=Membership.Role.MEMBER)
-    assert signed_in(stranger).get(f"/accounts/erase/?org={other_org.pk}").status_code == 403
+    refused = signed_in(stranger).get(f"/accounts/erase/?org={other_org.pk}")
+    assert refused.status_code == 403
+    assert "Only your organisation&#x27;s administrators can erase its people" in (
+        refused.content.decode()
+    )
     assert client.get("/accounts/erase/?org=999999").status_code == 403
     assert client.get("/accounts/erase/?org=abc").status_code == 404

@@ -19,8 +19,11 @@ from peerassist.audit.models import AuditEntry
 from peerassist.core.errors import Forbidden, NotFound
 
 
-def access_audit_organisation(actor: Actor | None, organisation_id: object = None) -> Organisation:
-    """The organisation whose log the actor may read: one they administer."""
+def access_audit_organisation(
+    actor: Actor | None, organisation_id: object = None, *, doing: str = "see its audit log"
+) -> Organisation:
+    """The organisation whose log the actor may read (or whose people they may erase,
+    ``doing`` says which in the refusal): one they administer."""
     if not isinstance(actor, User):
         raise NotFound("No such page.")
     memberships = Membership.objects.filter(user=actor, role=Membership.Role.ADMIN)
@@ -31,9 +34,7 @@ def access_audit_organisation(actor: Actor | None, organisation_id: object = Non
             raise NotFound("No such organisation.") from None
     membership = memberships.select_related("organisation").order_by("organisation__name").first()
     if membership is None or actor_membership(actor, membership.organisation_id) is None:
-        raise Forbidden(
-            "Only your organisation's administrators can see its audit log.", code="not_admin"
-        )
+        raise Forbidden(f"Only your organisation's administrators can {doing}.", code="not_admin")
     return membership.organisation
 
 

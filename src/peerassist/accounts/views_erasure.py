@@ -20,7 +20,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     """In the organisation ``?org=`` names (an administrator of several chooses on the
     governance page), else the first they administer."""
     organisation = access_audit_organisation(
-        getattr(request, "actor", None), request.GET.get("org")
+        getattr(request, "actor", None), request.GET.get("org"), doing="erase its people"
     )
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
