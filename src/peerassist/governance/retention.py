@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -33,6 +32,7 @@ from django_tasks import task
 
 from peerassist.accounts.erasure import FORMER, guest_erase
 from peerassist.accounts.models import Guest, Organisation, User
+from peerassist.assists.live.photos import board_photos_remove
 from peerassist.assists.models import BoardPhoto, Note, PeerAssist, Status, StatusChange
 from peerassist.audit.context import audit_as
 from peerassist.audit.models import AuditEntry, Channel
@@ -147,19 +147,22 @@ def closed_assists(organisation: Organisation, before: datetime) -> QuerySet[Pee
     )
 
 
+def _past_note_rule(organisation: Organisation, policy: RetentionPolicy, now: datetime) -> Any:
+    """The peer assists whose raw notes and photos are due (their ids, as a subquery)."""
+    return closed_assists(organisation, now - timedelta(days=policy.note_days)).values("pk")
+
+
 def notes_due(organisation: Organisation, policy: RetentionPolicy, now: datetime) -> QuerySet[Note]:
-    cutoff = now - timedelta(days=policy.note_days)
-    return Note.objects.filter(
-        assist__in=closed_assists(organisation, cutoff).values("pk")
-    ).order_by("assist_id", "id")
+    return Note.objects.filter(assist__in=_past_note_rule(organisation, policy, now)).order_by(
+        "assist_id", "id"
+    )
 
 
 def photos_due(
     organisation: Organisation, policy: RetentionPolicy, now: datetime
 ) -> QuerySet[BoardPhoto]:
-    cutoff = now - timedelta(days=policy.note_days)
     return BoardPhoto.objects.filter(
-        assist__in=closed_assists(organisation, cutoff).values("pk")
+        assist__in=_past_note_rule(organisation, policy, now)
     ).order_by("assist_id", "id")
 
 
@@ -271,7 +274,7 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
         notes = list(notes_due(organisation, policy, now).select_related("assist"))
         for note in notes:
             note.delete()  # one at a time: each is audited as note.deleted
-        photos = _photos_delete(photos_due(organisation, policy, now))
+        photos = board_photos_remove(photos_due(organisation, policy, now))
     guests = 0
     for guest in guests_due(organisation, policy, now):
         guest_erase(guest=guest, confirm_name=guest.name)
@@ -288,25 +291,6 @@ def retention_apply(organisation: Organisation, now: datetime | None = None) -> 
         changes={k: (None, v) for k, v in counts.items()},
     )
     return counts
-
-
-def _photos_delete(photos: QuerySet[BoardPhoto]) -> int:
-    """Delete the photos' rows now and their files once the deletion commits (a rollback
-    keeps both)."""
-    files: list[tuple[Storage, str]] = []
-    removed = 0
-    for photo in photos:
-        if photo.file.name:
-            files.append((photo.file.storage, photo.file.name))
-        photo.delete()
-        removed += 1
-
-    def delete_files() -> None:
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
-    return removed
 
 
 def unowned_audit_cutoff(now: datetime) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.conf import settings
@@ -179,8 +180,23 @@ def board_photo_delete(*, actor: Actor | None, assist: PeerAssist, photo_id: obj
     refusal = photo_write_refusal(participant_of(actor, assist), assist)
     if refusal is not None:
         raise refusal
-    photo = access_board_photo(actor, assist, photo_id)
-    stored = photo.file.name or ""
-    storage = photo.file.storage
-    photo.delete()
-    transaction.on_commit(lambda: storage.delete(stored) if stored else None)
+    board_photos_remove([access_board_photo(actor, assist, photo_id)])
+
+
+def board_photos_remove(photos: Iterable[BoardPhoto]) -> int:
+    """Delete the photos' rows now and their files once the deletion commits (a rollback
+    keeps both). Who may is the caller's check: the host team, or the retention run."""
+    files = []
+    removed = 0
+    for photo in photos:
+        if photo.file.name:
+            files.append((photo.file.storage, photo.file.name))
+        photo.delete()
+        removed += 1
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return removed
