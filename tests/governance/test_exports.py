@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from peerassist.assists.models import BoardPhoto, Participant
 from peerassist.audit.models import AuditEntry
 from peerassist.governance.exports import export_dir, exports_expire
 from peerassist.governance.models import SubjectAccessExport
-from tests.factories import GuestFactory
+from tests.factories import GuestFactory, ParticipantFactory
 from tests.governance.conftest import World, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +59,7 @@ def test_an_admin_finds_a_person_asks_for_an_export_and_downloads_it_once(
     status = admin.get(f"/governance/exports/{export.pk}/status.json").json()
     assert status["status"] == "ready" and status["percent"] == 100
     assert status["can_download"] is True and status["finished"] is True
-    assert status["steps_done"] == status["steps_total"] == 11
+    assert status["steps_done"] == status["steps_total"] == 12
 
     export.refresh_from_db()
     path = export_dir() / export.file_name
@@ -206,14 +208,14 @@ def test_progress_is_shown_while_the_worker_has_not_started(world: World) -> Non
         "label": "Waiting for the task worker",
         "step": "Waiting for the task worker",
         "steps_done": 0,
-        "steps_total": 11,
+        "steps_total": 12,
         "percent": 0,
         "finished": False,
         "can_download": False,
         "expires_at": None,
     }
     page = admin.get(f"/governance/exports/{export.pk}/").content.decode()
-    assert 'aria-live="polite"' in page and "step 0 of 11" in page and "Check again" in page
+    assert 'aria-live="polite"' in page and "step 0 of 12" in page and "Check again" in page
     early = admin.post(f"/governance/exports/{export.pk}/download/")
     assert early.status_code == 409 and "still being built" in early.content.decode()
 
@@ -272,3 +274,83 @@ def test_a_build_that_fails_says_so_and_leaves_no_file(
     assert status["status"] == "failed" and status["finished"] is True
     assert "could not be built" in admin.get(f"/governance/exports/{export.pk}/").content.decode()
     assert admin.post(f"/governance/exports/{export.pk}/download/").status_code == 410
+
+
+def photo_by(participant: Participant, name: str, content: bytes) -> BoardPhoto:
+    photo = BoardPhoto(
+        assist=participant.assist,
+        original_name=name,
+        caption=f"Flipchart {name}",
+        content_type="image/png",
+        width=4,
+        height=3,
+        size=len(content),
+        uploaded_by=participant,
+        read_text=f"Text read from {name}",
+        reading=BoardPhoto.Reading.DONE,
+    )
+    photo.file.save(name, ContentFile(content), save=True)
+    return photo
+
+
+def test_the_photos_a_person_took_are_in_their_export_with_their_images(
+    world: World, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Photos the person added to this organisation's boards are listed, with the text read
+    from them, and their images are in the ZIP byte for byte; a colleague's photo on the same
+    board and the person's own photo on another organisation's board are not. A photo whose
+    file has gone from the disk is still listed and the README says its image is missing."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+    mine = Participant.objects.get(assist=world.assist, user=world.person)
+    colleague = ParticipantFactory(assist=world.assist)
+    theirs = Participant.objects.get(assist=world.other_assist, user=world.person)
+    kept = photo_by(mine, "wall.png", b"\x89PNG mine")
+    gone = photo_by(mine, "lost.png", b"\x89PNG lost")
+    photo_by(colleague, "colleague.png", b"\x89PNG colleague")
+    photo_by(theirs, "council.png", b"\x89PNG council")
+    Path(gone.file.path).unlink()
+
+    ask(world, f"user:{world.person.pk}", django_capture_on_commit_callbacks)
+    export = SubjectAccessExport.objects.get()
+    assert export.status == Status.READY
+    response = signed_in(world.admin).post(f"/governance/exports/{export.pk}/download/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        names = set(archive.namelist())
+        assert archive.read(f"board_photos/photo-{kept.pk}.png") == b"\x89PNG mine"
+        rows = list(
+            csv.DictReader(io.StringIO(archive.read("board_photos.csv").decode("utf-8-sig")))
+        )
+        readme = archive.read("README.txt").decode()
+        everything = archive.read("everything.json").decode()
+    assert [(r["caption"], r["text_read_from_it"]) for r in rows] == [
+        ("Flipchart wall.png", "Text read from wall.png"),
+        ("Flipchart lost.png", "Text read from lost.png"),
+    ]
+    assert rows[0]["peer_assist"] == "Recovery peer assist"
+    assert {n for n in names if n.startswith("board_photos/")} == {
+        f"board_photos/photo-{kept.pk}.png"
+    }
+    assert "board_photos.csv: 2 rows" in readme
+    assert f"board_photos/photo-{gone.pk}.png" in readme.split("could no longer be found")[1]
+    for secret in ("colleague.png", "council.png"):
+        assert secret not in everything and secret not in readme
+
+
+def test_an_export_of_someone_who_took_no_photos_has_no_photo_folder(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    ask(world, f"guest:{world.guest.pk}", django_capture_on_commit_callbacks)
+    files = unzip(
+        signed_in(world.admin).post(
+            f"/governance/exports/{SubjectAccessExport.objects.get().pk}/download/"
+        )
+    )
+    assert files["board_photos.csv"].strip() == "none"
+    assert not any(name.startswith("board_photos/") for name in files)
+    assert "board_photos.csv: 0 rows" in files["README.txt"]

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +35,12 @@ from peerassist.audit.record import audit_record
 from peerassist.core.errors import Conflict, Forbidden, NotFound
 from peerassist.core.export_text import export_text
 from peerassist.governance.models import SubjectAccessExport
-from peerassist.governance.subject_access import SECTIONS, Subject
+from peerassist.governance.subject_access import (
+    SECTIONS,
+    Subject,
+    photo_file_name,
+    photos_taken,
+)
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +137,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _readme(export: SubjectAccessExport, counts: dict[str, int]) -> str:
+def _photo_files(z: zipfile.ZipFile, subject: Subject) -> list[str]:
+    """Copy each photo's image into the ZIP as it is (already compressed); the names of those
+    whose file could not be read (removed from the disk by hand) are returned for the README."""
+    missing = []
+    for photo in photos_taken(subject):
+        name = photo_file_name(photo)
+        entry = zipfile.ZipInfo(name, date_time=photo.created_at.timetuple()[:6])
+        entry.compress_type = zipfile.ZIP_STORED
+        try:
+            with photo.file.open("rb") as image, z.open(entry, "w") as out:
+                shutil.copyfileobj(image, out)
+        except (OSError, ValueError):
+            log.warning("subject access: photo %s has no readable file", photo.pk)
+            missing.append(name)
+    return missing
+
+
+def _readme(export: SubjectAccessExport, counts: dict[str, int], missing: list[str]) -> str:
     lines = [
         f"Subject access export for {export.subject.full_name}",
         f"Held by {export.organisation.name}; built {timezone.now():%Y-%m-%d %H:%M} UTC.",
@@ -142,6 +165,10 @@ def _readme(export: SubjectAccessExport, counts: dict[str, int]) -> str:
         "",
     ]
     lines += [f"{name}.csv: {count} rows" for name, count in counts.items()]
+    if counts.get("board_photos"):
+        lines += ["", "board_photos/ holds the images of the photos listed in board_photos.csv."]
+    if missing:
+        lines += ["These photos' files could no longer be found on the server:", *missing]
     return "\n".join(lines) + "\n"
 
 
@@ -195,12 +222,13 @@ def _build(export: SubjectAccessExport) -> str:
             counts[name] = len(rows)
             everything[name] = rows
             z.writestr(f"{name}.csv", _csv(rows))
-        _progress(export.pk, len(SECTIONS), "Writing the ZIP file")
+        _progress(export.pk, len(SECTIONS), "Adding the photos and writing the ZIP file")
+        missing = _photo_files(z, subject)
         z.writestr(
             "everything.json",
             json.dumps(everything, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         )
-        z.writestr("README.txt", _readme(export, counts))
+        z.writestr("README.txt", _readme(export, counts, missing))
     now = timezone.now()
     SubjectAccessExport.objects.filter(pk=export.pk).update(
         status=Status.READY,

@@ -9,7 +9,9 @@ organisation is read here, not even the fact that it exists (ADR 0016). The acco
 details (name, e-mail, job title) are included, because the organisation holds them too.
 
 Each section is a list of flat rows (a CSV file each) built by one function, so the task
-can report progress section by section.
+can report progress section by section. The photos of the board a person took are listed
+(with the text read from them) and their image files go into the ZIP beside the rows: a
+photo of paper notes can show handwriting and names, so it is theirs to see too.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.db.models import Q
 
 from peerassist.accounts.models import Guest, Membership, Organisation, User
 from peerassist.analysis.models import Action, Determinant, Vote
-from peerassist.assists.models import Note, Participant
+from peerassist.assists.models import BoardPhoto, Note, Participant
 from peerassist.audit.models import AuditEntry
 from peerassist.lessons.models import Lesson
 
@@ -140,6 +142,40 @@ def notes(subject: Subject) -> list[Row]:
             }
         )
     return found
+
+
+def photos_taken(subject: Subject) -> Any:
+    """The board photos the person added to the organisation's peer assists."""
+    return (
+        BoardPhoto.objects.filter(
+            assist__organisation=subject.organisation, uploaded_by__in=subject.participants
+        )
+        .select_related("assist")
+        .order_by("created_at", "id")
+    )
+
+
+def photo_file_name(photo: BoardPhoto) -> str:
+    """Where the photo's image sits inside the export's ZIP."""
+    extension = ".png" if photo.content_type == "image/png" else ".jpg"
+    return f"board_photos/photo-{photo.pk}{extension}"
+
+
+def board_photos(subject: Subject) -> list[Row]:
+    return [
+        {
+            "photo_id": photo.pk,
+            "peer_assist": photo.assist.title,
+            "caption": photo.caption,
+            "file_name_when_added": photo.original_name,
+            "added": photo.created_at,
+            "width": photo.width,
+            "height": photo.height,
+            "text_read_from_it": photo.read_text,
+            "image_in_this_export": photo_file_name(photo),
+        }
+        for photo in photos_taken(subject)
+    ]
 
 
 def votes(subject: Subject) -> list[Row]:
@@ -298,6 +334,7 @@ SECTIONS: list[tuple[str, str, Callable[[Subject], list[Row]]]] = [
     ("memberships", "Memberships", memberships),
     ("participations", "Peer assists taken part in", participations),
     ("notes", "Notes written or spoken", notes),
+    ("board_photos", "Photos of the board", board_photos),
     ("votes", "Votes", votes),
     ("cfir_codes", "CFIR codes", cfir_codes),
     ("actions", "Actions", actions),
