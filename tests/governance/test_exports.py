@@ -336,7 +336,7 @@ def test_the_photos_a_person_took_are_in_their_export_with_their_images(
     assert {n for n in names if n.startswith("board_photos/")} == {
         f"board_photos/photo-{kept.pk}.png"
     }
-    assert "board_photos.csv: 2 rows" in readme
+    assert "board_photos.csv: 2 rows" in readme and "account.csv: 1 row\n" in readme
     assert f"board_photos/photo-{gone.pk}.png" in readme.split("could no longer be found")[1]
     for secret in ("colleague.png", "council.png"):
         assert secret not in everything and secret not in readme

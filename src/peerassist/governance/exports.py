@@ -164,7 +164,9 @@ def _readme(export: SubjectAccessExport, counts: dict[str, int], missing: list[s
         "peer assists or projects is that organisation's to export.",
         "",
     ]
-    lines += [f"{name}.csv: {count} rows" for name, count in counts.items()]
+    lines += [
+        f"{name}.csv: {count} {'row' if count == 1 else 'rows'}" for name, count in counts.items()
+    ]
     if counts.get("board_photos"):
         lines += ["", "board_photos/ holds the images of the photos listed in board_photos.csv."]
     if missing:
