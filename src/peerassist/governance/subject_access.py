@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from peerassist.accounts.models import Guest, Membership, Organisation, User
 from peerassist.analysis.models import Action, Determinant, Vote
@@ -144,7 +144,7 @@ def notes(subject: Subject) -> list[Row]:
     return found
 
 
-def photos_taken(subject: Subject) -> Any:
+def photos_taken(subject: Subject) -> QuerySet[BoardPhoto]:
     """The board photos the person added to the organisation's peer assists."""
     return (
         BoardPhoto.objects.filter(
