@@ -294,6 +294,11 @@ function handleEvent(event) {
   if (event.type === "framing.changed") {
     // Not versioned: the purpose, ground rules or the BAR were edited mid-session.
     renderFraming($("framing"), event.framing);
+    // A learning need added, reworded, reordered or removed is a column: the columns are
+    // drawn from the board's state, so fetch it whole rather than leave them stale.
+    const questions = (state.board?.learning_needs || []).map((n) => n.question);
+    const changed = event.framing.learning_needs;
+    if (state.board && changed.join("\n") !== questions.join("\n")) resync(true);
     return;
   }
   if (event.type === "error") {
@@ -696,6 +701,8 @@ function renderColumns() {
   });
   const select = $("note-need");
   const spot = $("spot-need");
+  // Redrawn when the needs change mid-session: keep the column the writer had chosen.
+  const chosen = select.value;
   select.replaceChildren(
     ...state.board.learning_needs.map((n, i) => el("option", { value: n.id, text: `${i + 1}. ${n.question}` })),
     el("option", { value: "", text: "Other" }),
@@ -704,6 +711,7 @@ function renderColumns() {
     el("option", { value: "", text: "Nothing in the spotlight" }),
     ...state.board.learning_needs.map((n, i) => el("option", { value: n.id, text: `${i + 1}. ${n.question}` })),
   );
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
 }
 
 function columnList(needId) {

@@ -107,6 +107,9 @@ function handleEvent(event) {
   if (event.type === "framing.changed") {
     if (state.wall) state.wall.framing = event.framing;
     renderFraming(root.querySelector('[data-role="framing"]'), event.framing);
+    // The learning needs are the wall's columns: a change to them is fetched whole.
+    const questions = (state.wall?.learning_needs || []).map((n) => n.question);
+    if (state.wall && event.framing.learning_needs.join("\n") !== questions.join("\n")) refresh();
     return;
   }
   if (typeof event.version !== "number" || !state.wall) return;

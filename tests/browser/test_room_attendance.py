@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_live_board import call, open_board
+from tests.browser.test_live_board import add_note, call, open_board
 from tests.servers import ServerStack
 
 pytestmark = pytest.mark.browser
@@ -111,6 +111,62 @@ def test_the_framing_updates_live_on_board_and_wall_when_edited(
     assert board.evaluate("window.__marker") == "not reloaded"
     assert_accessible(board, "on the board after the framing changed")
     assert_accessible(wall, "on the wall after the framing changed")
+
+
+def test_a_learning_need_added_mid_session_becomes_a_column_without_a_reload(
+    new_page: Callable[..., Any], server_stack: ServerStack
+) -> None:
+    """The host lead adds a learning need to the BAR during Ask: the open board and wall
+    draw its column, the board offers it for new notes, the notes already there stay, and
+    the column the writer had chosen stays chosen."""
+    assist_id = make_assist(server_stack)
+    board = open_board(new_page, HOST_MEMBER, assist_id)
+    wall = new_page(FACILITATOR, width=1920, height=1080)
+    wall.goto(f"/assists/{assist_id}/wall/")
+    wall_columns = wall.locator(".pa-wall-column")
+    expect(wall.locator("[data-role=connection]")).to_be_hidden()
+    add_note(board, "Night staff missed the huddle notes")
+    expect(board.locator(".pa-note", has_text="Night staff missed")).to_have_count(1)
+    columns = board.locator(".pa-column")
+    before = columns.count()
+    expect(wall_columns).to_have_count(before)
+    choose = board.get_by_label("Learning need it answers")
+    second_need = choose.locator("option").nth(1).get_attribute("value")
+    assert second_need
+    choose.select_option(second_need)
+    board.evaluate("window.__marker = 'not reloaded'")
+
+    ids = server_stack.manage(
+        "shell",
+        "-c",
+        "from peerassist.assists.models import PeerAssist; "
+        f"a = PeerAssist.objects.get(pk={assist_id}); print(a.project_id, a.bar_id)",
+    )
+    project_id, bar_id = ids.strip().splitlines()[-1].split()
+    host = new_page(HOST_LEAD)
+    host.goto(f"/assists/{assist_id}/")
+    question = "How did you keep the night shift in the loop?"
+    answer = call(
+        host,
+        "POST",
+        f"/api/v1/projects/{project_id}/bars/{bar_id}/needs",
+        {"question": question},
+    )
+    assert answer["status"] == 201, answer
+
+    expect(columns).to_have_count(before + 1)
+    expect(board.locator(".pa-column__heading", has_text=question)).to_contain_text(
+        f"Learning need {before}:"
+    )
+    expect(choose.locator("option", has_text=question)).to_have_count(1)
+    expect(choose).to_have_value(second_need)
+    expect(board.locator(".pa-note", has_text="Night staff missed")).to_have_count(1)
+    expect(wall_columns).to_have_count(before + 1)
+    expect(wall_columns.last.locator("xpath=preceding-sibling::*[1]")).to_contain_text(question)
+    expect(wall.get_by_text("Night staff missed the huddle notes")).to_have_count(1)
+    assert board.evaluate("window.__marker") == "not reloaded"
+    assert_accessible(board, "on the board after a learning need was added")
+    assert_accessible(wall, "on the wall after a learning need was added")
 
 
 def call_from(host: Any, assist_id: int) -> dict[str, Any]:
