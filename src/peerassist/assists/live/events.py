@@ -258,8 +258,11 @@ class PresenceChanged(LiveEvent):
 
 class FramingChanged(LiveEvent):
     """The purpose, open decisions, ground rules or the BAR's intended results or learning
-    needs were edited: the board and the wall redraw their framing. Not versioned (the page
-    renders the framing when it loads); a missed one shows at the next reload."""
+    needs were edited: the board and the wall redraw their framing; when its list of learning
+    needs differs from the columns on screen (a need added, reworded, reordered or removed),
+    they fetch the board whole and redraw the columns, keeping the column the writer had
+    chosen. Not versioned (the page renders the framing when it loads); a missed one shows at
+    the next reload."""
 
     sent_by: ClassVar[str] = "assists/live/framing.py"
     versioned: ClassVar[bool] = False
