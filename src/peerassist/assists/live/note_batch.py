@@ -1,13 +1,13 @@
 """Many new notes of one board in one transaction: the notes its sockets sent meanwhile.
 
-``note_create`` is one note's write: lock and read the board, insert, take a version,
-audit; about six round trips to the database. Notes that arrive together over the board's
-sockets (``note_writer.py``) do the same work once for all of them: one locked read of the
-board, one look-up of their client ids, every note's checks (``note_prepare``, the same
-checks ``note_create`` makes, against the same locked state), one version step for those
-that passed, one insert for the notes and one for their audit entries. On PostgreSQL,
-where each round trip costs the one database thread most of a note's time, that is what
-lets a board of fifty writing four notes a second keep up (ADR 0015).
+``note_create`` is one note's write: lock and read the board and take a version (one
+statement), insert, audit; about five round trips to the database. Notes that arrive
+together over the board's sockets (``note_writer.py``) do the same work once for all of
+them: one locked read of the board, one look-up of their client ids, every note's checks
+(``note_prepare``, the same checks ``note_create`` makes, against the same locked state),
+one version step for those that passed, one insert for the notes and one for their audit
+entries. On PostgreSQL, where each round trip costs the one database thread most of a note's
+time, that is what lets a board of fifty writing four notes a second keep up (ADR 0015).
 
 A note refused by a check was never written, so it needs no savepoint: it is answered
 alone and the others go on. Anything the database itself refuses (a constraint, a

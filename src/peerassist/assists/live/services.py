@@ -53,7 +53,7 @@ from peerassist.assists.permissions import (
     ensure_participant,
     is_facilitator,
 )
-from peerassist.assists.versions import version_take
+from peerassist.assists.versions import version_give_back, version_take, version_take_locking
 from peerassist.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 TAKEAWAY_MAX = 2000
@@ -291,21 +291,25 @@ def _note_insert(
     confirm_sensitive: bool,
     held_participant: Participant | None,
 ) -> Note:
-    assist = _locked(assist)
-    note = note_prepare(
-        actor=actor,
-        assist=assist,
-        client_id=client_id,
-        text=text,
-        kind=kind,
-        learning_need_id=learning_need_id,
-        spoken_by_id=spoken_by_id,
-        anonymous=anonymous,
-        confirm_sensitive=confirm_sensitive,
-        held_participant=held_participant,
-    )
-    note.version = version_take(assist)
-    note.save(force_insert=True)
+    version_take_locking(assist)  # the row lock, the fresh read and the next version at once
+    try:
+        note = note_prepare(
+            actor=actor,
+            assist=assist,
+            client_id=client_id,
+            text=text,
+            kind=kind,
+            learning_need_id=learning_need_id,
+            spoken_by_id=spoken_by_id,
+            anonymous=anonymous,
+            confirm_sensitive=confirm_sensitive,
+            held_participant=held_participant,
+        )
+        note.version = assist.version
+        note.save(force_insert=True)
+    except BaseException:
+        version_give_back(assist)  # the transaction rolls back; so does the copy in hand
+        raise
     _note_event(assist, events.NoteCreated, note)
     return note
 
