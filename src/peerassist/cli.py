@@ -8,10 +8,36 @@ worker, which is how ``make run`` gets reminders and e-mails on one machine.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import threading
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The task worker as a child that ends with the server, however the server ends.
+
+    uvicorn stops on SIGTERM or Ctrl+C and then raises the same signal again to end the
+    process, so the server's own clean-up (``finally``) never runs: a worker left behind kept
+    taking tasks with nobody to stop it. On Linux the kernel sends the worker SIGTERM when the
+    server goes (``PR_SET_PDEATHSIG``), after which it finishes its current task and exits.
+    Without Django's autoreloader, which would put a second process between the two.
+    """
+    command = [sys.executable, "-m", "peerassist.cli", "db_worker", "--no-reload"]
+    if not sys.platform.startswith("linux"):
+        return subprocess.Popen(command)
+    server = os.getpid()
+
+    def end_with_server() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != server:  # the server ended before the request took
+            os._exit(0)
+
+    return subprocess.Popen(command, preexec_fn=end_with_server)
 
 
 def _warm_embeddings() -> None:
@@ -42,13 +68,12 @@ def serve(argv: list[str]) -> int:
     # others in half the time at 100 notes/s (docs/deployment.md, "A real peer's load").
     sys.setswitchinterval(float(os.environ.get("PEERASSIST_SWITCH_INTERVAL_MS", "1")) / 1000)
 
+    # Started before any thread of ours: a child's start-up code is only safe without them.
+    worker = _start_worker() if args.with_worker else None
     if os.environ.get("PEERASSIST_WARM_MODEL", "1") != "0":
         # Load the embedding model in the background now, so the first "has this been
         # solved before?" panel or search does not wait for it (seconds on a small machine).
         threading.Thread(target=_warm_embeddings, name="warm-embeddings", daemon=True).start()
-    worker = None
-    if args.with_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "peerassist.cli", "db_worker"])
     print(
         f"Peer Assist is running at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True
     )
